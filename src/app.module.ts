@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { GlobalExceptionFilter } from './common/global-exception.filter';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { OutboxModule } from './outbox/outbox.module';
+import { StateModule } from './state/state.module';
+import { UsersModule } from './users/users.module';
+
+/** Feature modules, in the order a request meets them; infrastructure first. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        JobsModule.forRoot(config),
+        OutboxModule,
+        StateModule,
+        AuthModule,
+        UsersModule,
+        AuditModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],
+    };
+  }
+}

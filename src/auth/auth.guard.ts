@@ -1,0 +1,75 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { DomainError, forbidden } from '../common/domain-error';
+import type { Role } from '../users/user.entity';
+import type { Actor } from './actor';
+import { OWNED_BY_KEY, OwnedBySpec, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { OwnershipRegistry } from './ownership.registry';
+
+export interface TokenClaims {
+  sub: string;
+  username: string;
+  role: Role;
+  enterpriseId: string | null;
+  expertise: string | null;
+}
+
+const unauthenticated = (message: string) => new DomainError(401, 'UNAUTHENTICATED', message);
+
+function pick(request: Record<string, any>, path: string): unknown {
+  return path.split('.').reduce<any>((value, key) => (value == null ? undefined : value[key]), request);
+}
+
+/**
+ * Global guard: verifies the bearer token, then the route's @Roles, then ownership (@OwnedBy) for enterprise users.
+ * Routes are denied unless a decorator allows them, so a new route cannot be open by accident.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    private readonly ownership: OwnershipRegistry,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest();
+    const actor = await this.authenticate(request.headers?.authorization);
+    request.actor = actor;
+    const roles = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets);
+    if (!roles?.length) throw forbidden('ROUTE_NOT_ALLOWED', 'No role may call this route');
+    if (!roles.includes(actor.role as Role)) throw forbidden('ROLE_NOT_ALLOWED', `Role ${actor.role} may not do this`);
+    const owned = this.reflector.getAllAndOverride<OwnedBySpec>(OWNED_BY_KEY, targets);
+    if (owned && actor.role === 'enterprise') await this.checkOwnership(actor, owned, request);
+    return true;
+  }
+
+  private async authenticate(header: unknown): Promise<Actor> {
+    if (typeof header !== 'string' || !header.startsWith('Bearer ')) throw unauthenticated('A bearer token is required');
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(header.slice(7));
+    } catch {
+      throw unauthenticated('The token is invalid or expired');
+    }
+    return {
+      id: claims.sub,
+      role: claims.role,
+      enterpriseId: claims.enterpriseId ?? null,
+      expertise: (claims.expertise as Actor['expertise']) ?? null,
+      username: claims.username,
+    };
+  }
+
+  private async checkOwnership(actor: Actor, spec: OwnedBySpec, request: Record<string, any>) {
+    const id = pick(request, spec.from);
+    // A missing id is a validation matter for the pipe; ownership can only be judged on a present one.
+    if (typeof id !== 'string' || !id) return;
+    const owner = await this.ownership.ownerOf(spec.resource, id).catch(() => null);
+    // Another enterprise's resource answers as if it did not exist, so ids cannot be probed.
+    if (!owner || owner !== actor.enterpriseId) throw new DomainError(404, 'NOT_FOUND', `${spec.resource} ${id} was not found`);
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { hash, verify } from 'argon2';
+import { DomainError, notFound } from '../common/domain-error';
+import { toUserView, UsersService } from '../users/users.service';
+import type { Actor } from './actor';
+import type { TokenClaims } from './auth.guard';
+import { LoginThrottle } from './login-throttle.service';
+
+
+@Injectable()
+export class AuthService {
+  /** An unknown username is verified against this, so it costs as long as a wrong password (no enumeration by timing). */
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly jwt: JwtService,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  async login(username: string, password: string, address: string) {
+    await this.throttle.assertAllowed(username, address);
+    const user = await this.users.findForLogin(username);
+    this.dummyHash ??= hash('no such user');
+    const ok = await verify(user?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
+    if (!user || !ok || !user.active) {
+      await this.throttle.recordFailure(username, address);
+      throw new DomainError(401, 'INVALID_CREDENTIALS', 'Username or password is wrong');
+    }
+    const claims: TokenClaims = {
+      sub: user.id,
+      username: user.username,
+      role: user.role,
+      enterpriseId: user.enterpriseId,
+      expertise: user.expertise,
+    };
+    return { accessToken: await this.jwt.signAsync(claims), tokenType: 'Bearer' };
+  }
+
+  async me(actor: Actor) {
+    const user = actor.id ? await this.users.findById(actor.id) : null;
+    if (!user) throw notFound('user', actor.id ?? undefined);
+    return toUserView(user);
+  }
+}

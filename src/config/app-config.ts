@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** Which parts of the app a process runs: the HTTP API, the job processors, or both (the embedded default). */
+export type ProcessRole = 'api' | 'worker' | 'all';
+
+export interface AppConfig {
+  port: number;
+  database: DatabaseConfig;
+  redisUrl: string | null;
+  role: ProcessRole;
+  jwtSecret: string;
+  jwtExpiresIn: string;
+  bootstrapAdminPassword: string | null;
+  logLevel: string;
+  uploadDir: string;
+  loginThrottle: { maxFailures: number; windowSeconds: number };
+  outboxPollMs: number;
+  /** Embedded default: SQLite and the in-process job runner, nothing to install. */
+  embedded: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const DEFAULT_DATABASE_URL = 'sqlite:./data/cultivation.sqlite';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseDatabaseUrl(raw: string, problems: string[]): DatabaseConfig {
+  if (raw === 'sqlite::memory:') return { kind: 'sqlite', path: ':memory:' };
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length);
+    if (!path) problems.push('DATABASE_URL: sqlite: needs a file path, for example sqlite:./data/cultivation.sqlite');
+    return { kind: 'sqlite', path: resolve(path || '.') };
+  }
+  if (/^postgres(ql)?:\/\//.test(raw)) return { kind: 'postgres', url: raw };
+  problems.push(`DATABASE_URL: expected postgres://…, sqlite:<path> or sqlite::memory:, got "${raw}"`);
+  return { kind: 'sqlite', path: ':memory:' };
+}
+
+function parseInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+    return fallback;
+  }
+  return n;
+}
+
+/**
+ * The embedded default generates its JWT secret once and keeps it beside the database file, so tokens survive a
+ * restart without the operator configuring anything; an in-memory database gets a throwaway secret.
+ */
+function embeddedJwtSecret(database: DatabaseConfig): string {
+  if (database.kind !== 'sqlite' || database.path === ':memory:') return randomBytes(32).toString('hex');
+  const file = join(dirname(database.path), 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Reads and validates the environment once at start; every bad variable gets its own message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: ProcessRole = 'all'): AppConfig {
+  const problems: string[] = [];
+  const database = parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL, problems);
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL: expected redis://…, got "${redisUrl}"`);
+  const embedded = database.kind === 'sqlite';
+  const role = (env.PROCESS_ROLE || defaultRole) as ProcessRole;
+  if (!['api', 'worker', 'all'].includes(role)) problems.push(`PROCESS_ROLE: expected api, worker or all, got "${role}"`);
+  if (role !== 'all' && !redisUrl) problems.push('PROCESS_ROLE: api and worker run as separate processes only with REDIS_URL');
+  let jwtSecret = env.JWT_SECRET || '';
+  if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET: must be at least 32 characters');
+  if (!jwtSecret && !embedded) problems.push('JWT_SECRET: required when DATABASE_URL is not SQLite');
+  const jwtExpiresIn = env.JWT_EXPIRES_IN || '8h';
+  if (!/^\d+[smhd]?$/.test(jwtExpiresIn)) problems.push(`JWT_EXPIRES_IN: expected e.g. 3600, 15m, 8h or 7d, got "${jwtExpiresIn}"`);
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
+  const config: AppConfig = {
+    port: parseInteger(env, 'PORT', 3000, 0, 65535, problems),
+    database,
+    redisUrl,
+    role,
+    jwtSecret: '',
+    jwtExpiresIn,
+    bootstrapAdminPassword: env.BOOTSTRAP_ADMIN_PASSWORD || null,
+    logLevel,
+    uploadDir: resolve(env.UPLOAD_DIR || './data/uploads'),
+    loginThrottle: {
+      maxFailures: parseInteger(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, problems),
+      windowSeconds: parseInteger(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400, problems),
+    },
+    outboxPollMs: parseInteger(env, 'OUTBOX_POLL_MS', 500, 10, 60000, problems),
+    embedded,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  if (!jwtSecret) jwtSecret = embeddedJwtSecret(database);
+  config.jwtSecret = jwtSecret;
+  return config;
+}

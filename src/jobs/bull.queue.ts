@@ -1,0 +1,68 @@
+import type { Queue } from 'bull';
+import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, JobOptions, JobProcessor, JobQueue, RepeatOptions } from './job-queue';
+
+/** Adding to a Redis that is down must fail fast: the outbox row stays pending and the relay tries again later. */
+const ADD_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms (Redis unreachable?)`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Production driver: one Bull queue, jobs told apart by name, consumed by `npm run start:worker` processes. */
+export class BullJobQueue implements JobQueue {
+  constructor(private readonly queue: Queue) {}
+
+  async add(name: string, data: Record<string, unknown>, options: JobOptions = {}): Promise<void> {
+    await withTimeout(
+      this.queue.add(name, data, {
+        jobId: options.jobId,
+        delay: options.delayMs,
+        attempts: options.attempts ?? DEFAULT_ATTEMPTS,
+        backoff: { type: 'exponential', delay: options.backoffMs ?? DEFAULT_BACKOFF_MS },
+        // Completed ids are kept a day so a re-relayed outbox row finds its job and is not added twice.
+        removeOnComplete: { age: 86_400, count: 100_000 },
+        removeOnFail: { age: 7 * 86_400 },
+      }),
+      ADD_TIMEOUT_MS,
+      `queue.add(${name})`,
+    );
+  }
+
+  async addRepeatable(name: string, data: Record<string, unknown>, options: RepeatOptions): Promise<void> {
+    await withTimeout(
+      this.queue.add(name, data, {
+        jobId: options.key,
+        repeat: options.cron ? { cron: options.cron } : { every: options.everyMs ?? 60_000 },
+        removeOnComplete: { age: 86_400 },
+        removeOnFail: { age: 7 * 86_400 },
+      }),
+      ADD_TIMEOUT_MS,
+      `queue.addRepeatable(${name})`,
+    );
+  }
+
+  process(processor: JobProcessor, concurrency: number) {
+    void this.queue.process('*', concurrency, (job) =>
+      processor(job.name, job.data as Record<string, unknown>, { jobId: String(job.id), attempt: job.attemptsMade + 1 }),
+    );
+  }
+
+  async isHealthy() {
+    try {
+      const client = this.queue.client;
+      return (await withTimeout(client.ping(), 1000, 'ping')) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close() {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,40 @@
+/** Options every driver honours the same way (Bull's semantics; the in-process runner imitates them). */
+export interface JobOptions {
+  /** De-duplication: a job whose id is already queued, running or recently completed is not added again. */
+  jobId?: string;
+  delayMs?: number;
+  /** Total tries including the first. */
+  attempts?: number;
+  /** First retry delay; doubles on each further retry (exponential backoff). */
+  backoffMs?: number;
+}
+
+export interface RepeatOptions {
+  /** Stable key: registering the same repeatable twice (several processes, restarts) keeps one schedule. */
+  key: string;
+  cron?: string;
+  everyMs?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+}
+
+export type JobProcessor = (name: string, data: Record<string, unknown>, context: JobContext) => Promise<unknown>;
+
+/** One job-queue interface, two drivers: Bull when REDIS_URL is set, an in-process runner otherwise. */
+export interface JobQueue {
+  add(name: string, data: Record<string, unknown>, options?: JobOptions): Promise<void>;
+  addRepeatable(name: string, data: Record<string, unknown>, options: RepeatOptions): Promise<void>;
+  /** Starts consuming (worker role only). */
+  process(processor: JobProcessor, concurrency: number): void;
+  /** True when the backing store answers (Redis ping); the in-process runner always does. */
+  isHealthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const JOB_QUEUE = Symbol('JOB_QUEUE');
+
+export const DEFAULT_ATTEMPTS = 5;
+export const DEFAULT_BACKOFF_MS = 1000;

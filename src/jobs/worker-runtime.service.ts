@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { JOB_QUEUE, JobQueue, RepeatOptions } from './job-queue';
+import { JobRegistry } from './job-registry.service';
+
+export interface RepeatableJob extends RepeatOptions {
+  name: string;
+  data?: Record<string, unknown>;
+}
+
+const repeatables: RepeatableJob[] = [];
+
+/** Feature modules declare scheduled jobs (the daily sweep, …); workers register them idempotently by key. */
+export function declareRepeatableJob(job: RepeatableJob) {
+  if (!repeatables.some((r) => r.key === job.key)) repeatables.push(job);
+}
+
+/**
+ * What makes a process a worker: consuming the queue, relaying the outbox and keeping the schedules. The API-only
+ * role (production with Redis) skips all of it; the embedded default does both in one process.
+ */
+@Injectable()
+export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('worker');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly registry: JobRegistry,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  get isWorker() {
+    return this.config.role !== 'api';
+  }
+
+  async onApplicationBootstrap() {
+    if (!this.isWorker) return;
+    const concurrency = Number(process.env.WORKER_CONCURRENCY || 4);
+    this.queue.process((name, data, context) => this.registry.handle(name, data, context), concurrency);
+    this.relay.start();
+    for (const job of repeatables) {
+      await this.queue
+        .addRepeatable(job.name, job.data ?? {}, job)
+        .catch((error) => this.logger.warn({ err: error, job: job.name }, 'could not register repeatable job yet'));
+    }
+    this.logger.log({ jobs: this.registry.names(), concurrency }, 'worker started');
+  }
+
+  async onApplicationShutdown() {
+    await this.queue.close();
+  }
+}

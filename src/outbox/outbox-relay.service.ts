@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, In, IsNull } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { TransactionRunner } from '../database/transaction-runner';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+import { JOB_NAMES } from '../jobs/job-names';
+import { OutboxEventEntity } from './outbox-event.entity';
+
+const BATCH = 500;
+/** An enqueued event not processed after this long is handed to the queue again (its job was lost with a crash). */
+const REDELIVER_AFTER_MS = 5 * 60_000;
+
+/**
+ * Moves committed outbox rows to the job queue, job id = outbox id (so a second relay of the same row is a no-op).
+ * When the queue is unreachable the rows simply stay pending and the next round tries again: nothing is lost.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationShutdown {
+  private readonly logger = new Logger('outbox');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private again = false;
+  private active = false;
+  private lastFailure = '';
+
+  constructor(
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  start() {
+    this.active = true;
+    this.timer = setInterval(() => this.nudge(), this.config.outboxPollMs);
+    this.timer.unref();
+    this.nudge();
+  }
+
+  /** Relays soon (right after a commit that wrote outbox rows), without piling up concurrent rounds. */
+  nudge() {
+    if (!this.active) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.relayOnce()
+      .catch((error) => {
+        this.logger.warn({ err: error }, 'outbox relay round failed');
+        return 0;
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  /** One round: returns how many rows were handed to the queue. */
+  async relayOnce(): Promise<number> {
+    const redeliverBefore = new Date(Date.now() - REDELIVER_AFTER_MS);
+    const rows = await this.dataSource
+      .getRepository(OutboxEventEntity)
+      .createQueryBuilder('o')
+      .select(['o.id'])
+      .where('o.processed_at IS NULL')
+      .andWhere(
+        new Brackets((q) => q.where('o.enqueued_at IS NULL').orWhere('o.enqueued_at < :before', { before: redeliverBefore })),
+      )
+      .orderBy('o.created_at', 'ASC')
+      .limit(BATCH)
+      .getMany();
+    const enqueued: string[] = [];
+    for (const row of rows) {
+      try {
+        await this.queue.add(JOB_NAMES.outboxDispatch, { outboxId: row.id }, { jobId: row.id });
+        enqueued.push(row.id);
+      } catch (error) {
+        const message = (error as Error).message;
+        if (message !== this.lastFailure) this.logger.warn({ err: error }, 'queue unreachable; outbox rows stay pending');
+        this.lastFailure = message;
+        break;
+      }
+    }
+    if (enqueued.length) {
+      this.lastFailure = '';
+      await this.tx.run((m) => m.update(OutboxEventEntity, { id: In(enqueued), processedAt: IsNull() }, { enqueuedAt: new Date() }));
+    }
+    if (rows.length === BATCH && enqueued.length === rows.length) this.again = true;
+    return enqueued.length;
+  }
+
+  /** Rows not yet processed: what the queue still owes (tests and /health use it). */
+  pendingCount(): Promise<number> {
+    return this.dataSource.getRepository(OutboxEventEntity).count({ where: { processedAt: IsNull() } });
+  }
+
+  async onApplicationShutdown() {
+    this.active = false;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../common/pagination.dto';
+import { EXPERTISE, ROLES, type Expertise, type Role } from './user.entity';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'zhang.wei' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{3,64}$/, { message: 'username must be 3 to 64 letters, digits, dots, dashes or underscores' })
+  username: string;
+
+  @ApiProperty({ minLength: 10 })
+  @IsString()
+  @Length(10, 200)
+  password: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role: Role;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  displayName?: string;
+
+  /** Required for reviewers: panels need technical and finance experts. */
+  @ApiPropertyOptional({ enum: EXPERTISE })
+  @ValidateIf((o: CreateUserDto) => o.role === 'reviewer' || o.expertise !== undefined)
+  @IsIn(EXPERTISE, { message: 'expertise must be technical or finance (required for reviewers)' })
+  expertise?: Expertise;
+
+  /** Required for enterprise users: the one enterprise the account acts for. */
+  @ApiPropertyOptional({ format: 'uuid' })
+  @ValidateIf((o: CreateUserDto) => o.role === 'enterprise' || o.enterpriseId !== undefined)
+  @IsUUID('all', { message: 'enterpriseId must be the id of an enterprise (required for enterprise users)' })
+  enterpriseId?: string;
+}
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  active?: boolean;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: Role;
+  displayName: string | null;
+  expertise: Expertise | null;
+  enterpriseId: string | null;
+  active: boolean;
+  createdAt: string;
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { createPino, PinoNestLogger } from './common/pino-logger';
+import { ConfigError, loadConfig } from './config/app-config';
+
+/** A worker process: consumes the Bull queue, relays the outbox and keeps schedules; serves no HTTP. */
+async function main() {
+  const config = loadConfig(process.env, 'worker');
+  if (config.role === 'api') throw new ConfigError(['PROCESS_ROLE: the worker entry point cannot run as api']);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    logger: new PinoNestLogger(createPino(config.logLevel)),
+  });
+  app.enableShutdownHooks();
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
