@@ -1,8 +1,13 @@
 /** Two projects: pure unit tests beside the code, and e2e tests that boot the app through the real migrations. */
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+  // ES-module-only packages (NestJS 12 and some of its dependencies) become CommonJS for Jest; see the transformer.
+  'node_modules/.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
+};
+const shared = { testEnvironment: 'node', transform, transformIgnorePatterns: [] };
 module.exports = {
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', roots: ['<rootDir>/src', '<rootDir>/migrations'], testMatch: ['**/*.spec.ts'], transform },
-    { displayName: 'e2e', testEnvironment: 'node', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], transform, testTimeout: 60000 },
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/migrations'], testMatch: ['**/*.spec.ts'] },
+    { ...shared, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], testTimeout: 60000 },
   ],
 };

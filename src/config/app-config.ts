@@ -19,6 +19,8 @@ export interface AppConfig {
   uploadDir: string;
   loginThrottle: { maxFailures: number; windowSeconds: number };
   outboxPollMs: number;
+  /** Redis key prefix for the Bull queue (separates environments sharing one Redis). */
+  queuePrefix: string;
   /** Embedded default: SQLite and the in-process job runner, nothing to install. */
   embedded: boolean;
 }
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
       windowSeconds: parseInteger(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400, problems),
     },
     outboxPollMs: parseInteger(env, 'OUTBOX_POLL_MS', 500, 10, 60000, problems),
+    queuePrefix: env.QUEUE_PREFIX || 'cultivation',
     embedded,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -1,8 +1,9 @@
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { LoginFailureEntity } from '../auth/login-failure.entity';
+import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { JobRecordEntity } from '../jobs/job-record.entity';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once so the app, the migration command and the tests agree. */
-export const ALL_ENTITIES = [UserEntity, AuditEventEntity, OutboxEventEntity, JobRecordEntity, LoginFailureEntity];
+export const ALL_ENTITIES = [UserEntity, AuditEventEntity, OutboxEventEntity, JobRecordEntity, LoginFailureEntity, EnterpriseEntity];

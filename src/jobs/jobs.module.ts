@@ -30,7 +30,7 @@ export class JobsModule {
       module: JobsModule,
       imports: [
         DiscoveryModule,
-        BullModule.forRoot({ url: config.redisUrl, prefix: process.env.QUEUE_PREFIX || 'cultivation' }),
+        BullModule.forRoot({ url: config.redisUrl, prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: QUEUE_NAME }),
       ],
       ...common,

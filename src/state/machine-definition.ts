@@ -4,7 +4,7 @@ import type { MachineRow } from './machine-row';
 /** What is stored beside a persisted machine's row: enough to restore the snapshot with the right definition. */
 export interface StoredSnapshot {
   value: StateValue;
-  context: Record<string, unknown>;
+  context: Record<string, any>;
 }
 
 /**

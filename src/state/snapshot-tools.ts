@@ -15,7 +15,7 @@ export function restoreSnapshot(definition: MachineDefinition, stored: StoredSna
 }
 
 export function toStored(snapshot: AnyMachineSnapshot): StoredSnapshot {
-  return { value: snapshot.value, context: snapshot.context as Record<string, unknown> };
+  return { value: snapshot.value, context: snapshot.context as Record<string, any> };
 }
 
 /** Event types the current state has a transition for (guards aside: those are checked when the event is sent). */

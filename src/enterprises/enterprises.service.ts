@@ -1,0 +1,137 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { appendAudit } from '../audit/audit-log';
+import type { Actor } from '../auth/actor';
+import { OwnershipRegistry } from '../auth/ownership.registry';
+import { conflict, notFound } from '../common/domain-error';
+import { Page } from '../common/pagination.dto';
+import { TransactionRunner } from '../database/transaction-runner';
+import { appendOutbox } from '../outbox/outbox-writer';
+import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { MachineRegistry } from '../state/machine-registry';
+import { CreateEnterpriseDto, ListEnterprisesQueryDto, UpdateEnterpriseDto } from './enterprise.dto';
+import { EnterpriseEntity } from './enterprise.entity';
+import { EnterpriseView, toEnterpriseView } from './enterprise.view';
+import { TIER_MACHINE_ID, TIER_MACHINE_VERSION, tierMachine } from './tier.machine';
+
+const SORT_COLUMNS: Record<string, string> = {
+  name: 'e.name',
+  registeredOn: 'e.registered_on',
+  createdAt: 'e.created_at',
+  score: 'e.tech_sme_score',
+};
+
+/** The registry: who the enterprises are. Grading, tiers and indicators hang off the rows kept here. */
+@Injectable()
+export class EnterprisesService implements OnModuleInit {
+  constructor(
+    private readonly tx: TransactionRunner,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly machines: MachineRegistry,
+    private readonly ownership: OwnershipRegistry,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit() {
+    this.machines.register({
+      id: TIER_MACHINE_ID,
+      version: TIER_MACHINE_VERSION,
+      machine: tierMachine as never,
+      entity: EnterpriseEntity,
+      entityType: 'enterprise',
+    });
+    // An enterprise owns itself; this resolver also tells the guard (and user creation) whether it exists.
+    this.ownership.register('enterprise', async (id) =>
+      (await this.dataSource.getRepository(EnterpriseEntity).exists({ where: { id } })) ? id : null,
+    );
+  }
+
+  async create(dto: CreateEnterpriseDto, actor: Actor): Promise<EnterpriseView> {
+    const now = new Date();
+    const entity: EnterpriseEntity = Object.assign(new EnterpriseEntity(), {
+      id: randomUUID(),
+      uscc: dto.uscc,
+      name: dto.name,
+      district: dto.district,
+      registeredOn: dto.registeredOn,
+      industry: dto.industry ?? null,
+      address: dto.address ?? null,
+      contact: dto.contact ? { ...dto.contact } : null,
+      // No indicators on file yet: seed stock (橙) until the first filing is graded.
+      colour: 'orange',
+      techSmeScore: null,
+      gapCount: null,
+      ...this.machines.initialColumns(TIER_MACHINE_ID),
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.tx.run(async (manager) => {
+      if (await manager.exists(EnterpriseEntity, { where: { uscc: dto.uscc } }))
+        throw conflict('USCC_TAKEN', `An enterprise with USCC ${dto.uscc} is already registered`);
+      await manager.insert(EnterpriseEntity, entity);
+      await appendAudit(manager, { entityType: 'enterprise', entityId: entity.id, event: 'REGISTERED', to: entity.state, actorId: actor.id, payload: { ...dto } });
+      await appendOutbox(manager, [{ topic: 'enterprise.registered', aggregateType: 'enterprise', aggregateId: entity.id, payload: {} }]);
+    });
+    this.relay.nudge();
+    return toEnterpriseView(entity);
+  }
+
+  async get(id: string): Promise<EnterpriseView> {
+    return toEnterpriseView(await this.load(this.dataSource.manager, id));
+  }
+
+  async load(manager: EntityManager, id: string): Promise<EnterpriseEntity> {
+    const entity = await manager.findOne(EnterpriseEntity, { where: { id } });
+    if (!entity) throw notFound('enterprise', id);
+    return entity;
+  }
+
+  async update(id: string, dto: UpdateEnterpriseDto, actor: Actor): Promise<EnterpriseView> {
+    const { version: expected, ...changes } = dto;
+    const updated = await this.tx.run(async (manager) => {
+      const current = await this.load(manager, id);
+      if (expected !== undefined && expected !== current.version)
+        throw conflict('STALE_VERSION', `enterprise ${id} is at version ${current.version}, not ${expected}`, { currentVersion: current.version });
+      const patch = { ...changes, ...(changes.contact ? { contact: { ...changes.contact } } : {}) };
+      const result = await manager
+        .createQueryBuilder()
+        .update(EnterpriseEntity)
+        .set({ ...patch, version: () => 'version + 1', updatedAt: new Date() })
+        .where('id = :id AND version = :version', { id, version: current.version })
+        .execute();
+      if (result.affected !== 1) throw conflict('CONCURRENT_UPDATE', `enterprise ${id} was changed by someone else; reload and retry`);
+      const before = Object.fromEntries(Object.keys(changes).map((k) => [k, (current as unknown as Record<string, unknown>)[k]]));
+      await appendAudit(manager, { entityType: 'enterprise', entityId: id, event: 'PROFILE_UPDATED', from: current.state, to: current.state, actorId: actor.id, payload: { before, after: patch } });
+      // The founding date and district feed grading and reports: re-grade when they change.
+      if (changes.registeredOn && changes.registeredOn !== current.registeredOn)
+        await appendOutbox(manager, [{ topic: 'enterprise.updated', aggregateType: 'enterprise', aggregateId: id, payload: { fields: Object.keys(changes) } }]);
+      return this.load(manager, id);
+    });
+    this.relay.nudge();
+    return toEnterpriseView(updated);
+  }
+
+  async list(query: ListEnterprisesQueryDto, actor: Actor): Promise<Page<EnterpriseView>> {
+    const qb = this.dataSource.getRepository(EnterpriseEntity).createQueryBuilder('e');
+    if (actor.role === 'enterprise') qb.andWhere('e.id = :own', { own: actor.enterpriseId });
+    if (query.tier) qb.andWhere('e.state = :tier', { tier: query.tier });
+    if (query.colour) qb.andWhere('e.colour = :colour', { colour: query.colour });
+    if (query.district) qb.andWhere('e.district = :district', { district: query.district });
+    if (query.q) {
+      const q = query.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where("e.name LIKE :contains ESCAPE '\\'", { contains: `%${q}%` }).orWhere("e.uscc LIKE :prefix ESCAPE '\\'", { prefix: `${q.toUpperCase()}%` }),
+        ),
+      );
+    }
+    const sort = query.sort ?? 'name';
+    const descending = sort.startsWith('-');
+    qb.orderBy(SORT_COLUMNS[sort.replace('-', '')], descending ? 'DESC' : 'ASC').addOrderBy('e.id', 'ASC');
+    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(toEnterpriseView), total };
+  }
+}

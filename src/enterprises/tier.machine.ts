@@ -1,0 +1,106 @@
+import { emit, setup } from 'xstate';
+
+/** The rungs, lowest first (梯次: 初创企业 → 科技型中小企业 → 高新技术企业 → 科技领军企业). */
+export const TIERS = ['startup', 'tech_sme', 'high_tech', 'leader'] as const;
+export type Tier = (typeof TIERS)[number];
+export type TierState = Tier | 'exited';
+export const tierRank = (tier: Tier) => TIERS.indexOf(tier);
+
+export type TierEvent =
+  /** A certification became active; `kind` tells first recognition from re-recognition (subsidies differ). */
+  | { type: 'RECOGNISED'; tier: Exclude<Tier, 'startup'>; kind: 'first' | 'renewal'; certificationId?: string }
+  /** The certification behind the current tier lapsed; `fallback` is the highest tier still held. */
+  | { type: 'EXPIRED'; fallback: Tier; certificationId?: string }
+  | { type: 'REVOKED'; fallback: Tier; fraud: boolean; certificationId?: string }
+  /** Deregistered or moved out of the region. */
+  | { type: 'EXITED'; reason: string }
+  /** Moved back in or re-registered: starts again from the certifications still held. */
+  | { type: 'REINSTATED'; tier: Tier };
+
+export const TIER_MACHINE_ID = 'enterprise-tier';
+export const TIER_MACHINE_VERSION = 1;
+
+type Ctx = Record<string, never>;
+
+const recognisedTo = (target: Exclude<Tier, 'startup'>) => ({
+  guard: ({ event }: { event: TierEvent }) => event.type === 'RECOGNISED' && event.tier === target,
+  target,
+});
+
+/**
+ * The tier an enterprise holds, as a pure machine. The rule "tier = highest tier with an active certification" is
+ * computed by the certification service, which sends the resulting event; the machine refuses moves that break the
+ * ladder (falling upwards, recognising downwards out of a higher tier) and emits the outbox events later modules use.
+ */
+export const tierMachine = setup({
+  types: { context: {} as Ctx, events: {} as TierEvent },
+  guards: {
+    fallsBelow: ({ event }, params: { rank: number }) =>
+      (event.type === 'EXPIRED' || event.type === 'REVOKED') && tierRank(event.fallback) < params.rank,
+    recognisedBelowOrAt: ({ event }, params: { rank: number }) =>
+      event.type === 'RECOGNISED' && tierRank(event.tier) <= params.rank,
+  },
+  actions: {
+    emitRecognised: emit(({ event }) => {
+      const e = event as Extract<TierEvent, { type: 'RECOGNISED' }>;
+      return { type: 'tier.recognised', tier: e.tier, kind: e.kind, certificationId: e.certificationId ?? null };
+    }),
+    emitLapsed: emit(({ event }) => {
+      const e = event as Extract<TierEvent, { type: 'EXPIRED' | 'REVOKED' }>;
+      return e.type === 'EXPIRED'
+        ? { type: 'tier.expired', fallback: e.fallback, certificationId: e.certificationId ?? null }
+        : { type: 'tier.revoked', fallback: e.fallback, fraud: e.fraud, certificationId: e.certificationId ?? null };
+    }),
+    emitExited: emit(({ event }) => ({ type: 'enterprise.exited', reason: (event as { reason?: string }).reason ?? '' })),
+  },
+}).createMachine({
+  id: TIER_MACHINE_ID,
+  initial: 'startup',
+  context: {},
+  states: Object.fromEntries(
+    [
+      ...TIERS.map((tier) => {
+        const rank = tierRank(tier);
+        const upward = TIERS.filter((t) => t !== 'startup' && tierRank(t) > rank) as Exclude<Tier, 'startup'>[];
+        const lapseTargets = TIERS.filter((t) => tierRank(t) < rank);
+        return [
+          tier,
+          {
+            on: {
+              RECOGNISED: [
+                ...upward.map((t) => ({ ...recognisedTo(t), actions: 'emitRecognised' as const })),
+                // Same or lower tier recognised (a renewal, or a tech SME entry while high-tech): the tier stays.
+                { guard: { type: 'recognisedBelowOrAt' as const, params: { rank } }, actions: 'emitRecognised' as const },
+              ],
+              ...(lapseTargets.length
+                ? Object.fromEntries(
+                    (['EXPIRED', 'REVOKED'] as const).map((type) => [
+                      type,
+                      lapseTargets.map((t) => ({
+                        guard: ({ event }: { event: TierEvent }) =>
+                          (event.type === 'EXPIRED' || event.type === 'REVOKED') && event.fallback === t,
+                        target: t,
+                        actions: 'emitLapsed' as const,
+                      })),
+                    ]),
+                  )
+                : {}),
+              EXITED: { target: 'exited', actions: 'emitExited' as const },
+            },
+          },
+        ];
+      }),
+      [
+        'exited',
+        {
+          on: {
+            REINSTATED: TIERS.map((t) => ({
+              guard: ({ event }: { event: TierEvent }) => event.type === 'REINSTATED' && event.tier === t,
+              target: t,
+            })),
+          },
+        },
+      ],
+    ],
+  ) as never,
+});
