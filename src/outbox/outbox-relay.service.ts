@@ -99,9 +99,15 @@ export class OutboxRelay implements OnApplicationShutdown {
     return this.dataSource.getRepository(OutboxEventEntity).count({ where: { processedAt: IsNull() } });
   }
 
-  async onApplicationShutdown() {
+  /** Stops relaying (shutdown; tests use it to hold events back). */
+  async stop() {
     this.active = false;
     if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     await this.running;
+  }
+
+  onApplicationShutdown() {
+    return this.stop();
   }
 }

@@ -1,0 +1,84 @@
+import { DataSource } from 'typeorm';
+import { AuditEventEntity } from '../src/audit/audit-event.entity';
+import { SYSTEM_ACTOR } from '../src/auth/actor';
+import { DomainError } from '../src/common/domain-error';
+import { EnterpriseEntity } from '../src/enterprises/enterprise.entity';
+import { TIER_MACHINE_ID } from '../src/enterprises/tier.machine';
+import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
+import { TransitionService } from '../src/state/transition.service';
+import { createEnterprise } from './helpers/fixtures';
+import { bootTestApp, TestApp } from './helpers/test-app';
+
+describe('one way to change state: the transition service', () => {
+  let t: TestApp;
+  let transitions: TransitionService;
+  let db: DataSource;
+  beforeAll(async () => {
+    t = await bootTestApp();
+    transitions = t.app.get(TransitionService);
+    db = t.app.get(DataSource);
+  });
+  afterAll(() => t.close());
+
+  const exit = (entityId: string, extra: object = {}) =>
+    transitions.apply({ machineId: TIER_MACHINE_ID, entityId, event: { type: 'EXITED', reason: 'moved out' }, actor: SYSTEM_ACTOR, ...extra });
+
+  it('lets exactly one of 20 concurrent events win; the rest get 409 and the audit log has one entry', async () => {
+    const { id } = await createEnterprise(t);
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => exit(id)));
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(19);
+    for (const l of lost) {
+      expect(l.reason).toBeInstanceOf(DomainError);
+      expect(l.reason.status).toBe(409);
+      expect(['EVENT_NOT_ALLOWED', 'CONCURRENT_UPDATE']).toContain(l.reason.code);
+    }
+    const audit = await db.getRepository(AuditEventEntity).find({ where: { entityType: 'enterprise', entityId: id, event: 'EXITED' } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ from: 'startup', to: 'exited' });
+    const row = await db.getRepository(EnterpriseEntity).findOneByOrFail({ id });
+    expect(row).toMatchObject({ state: 'exited', version: 2 });
+    expect(await db.getRepository(OutboxEventEntity).count({ where: { aggregateId: id, topic: 'enterprise.exited' } })).toBe(1);
+  });
+
+  it('refuses a stale version and an event the state does not accept, with codes', async () => {
+    const { id } = await createEnterprise(t);
+    await expect(exit(id, { expectedVersion: 7 })).rejects.toMatchObject({ status: 409, code: 'STALE_VERSION' });
+    await exit(id, { expectedVersion: 1 });
+    await expect(exit(id)).rejects.toMatchObject({ status: 409, code: 'EVENT_NOT_ALLOWED' });
+    await expect(
+      transitions.apply({ machineId: TIER_MACHINE_ID, entityId: '00000000-0000-4000-8000-000000000000', event: { type: 'EXITED' }, actor: SYSTEM_ACTOR }),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('writes nothing when a later step of the transaction fails: state, audit and outbox roll back together', async () => {
+    const { id } = await createEnterprise(t);
+    await expect(
+      exit(id, {
+        alsoWrite: async () => {
+          throw new Error('boom');
+        },
+      }),
+    ).rejects.toThrow('boom');
+    const row = await db.getRepository(EnterpriseEntity).findOneByOrFail({ id });
+    expect(row).toMatchObject({ state: 'startup', version: 1 });
+    expect(await db.getRepository(AuditEventEntity).count({ where: { entityId: id, event: 'EXITED' } })).toBe(0);
+    expect(await db.getRepository(OutboxEventEntity).count({ where: { aggregateId: id, topic: 'enterprise.exited' } })).toBe(0);
+  });
+
+  it('stores machine id and version beside the snapshot and reports the allowed events', async () => {
+    const { id } = await createEnterprise(t);
+    const result = await transitions.apply({
+      machineId: TIER_MACHINE_ID,
+      entityId: id,
+      event: { type: 'RECOGNISED', tier: 'tech_sme', kind: 'first' },
+      actor: SYSTEM_ACTOR,
+    });
+    expect(result).toMatchObject({ from: 'startup', to: 'tech_sme', version: 2 });
+    expect(result.allowedEvents.sort()).toEqual(['EXITED', 'EXPIRED', 'RECOGNISED', 'REVOKED']);
+    const row = await db.getRepository(EnterpriseEntity).findOneByOrFail({ id });
+    expect(row).toMatchObject({ machineId: TIER_MACHINE_ID, machineVersion: 1, snapshot: { value: 'tech_sme' } });
+  });
+});
