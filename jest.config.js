@@ -5,7 +5,11 @@ const transform = {
   'node_modules/.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
 };
 const shared = { testEnvironment: 'node', transform, transformIgnorePatterns: [] };
+// A test that proves the app refuses to start leaves that half-built app's Redis and database sockets open; do not
+// let them hold the run open once every test has finished.
+const forceExit = true;
 module.exports = {
+  forceExit,
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/migrations'], testMatch: ['**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], testTimeout: 60000 },

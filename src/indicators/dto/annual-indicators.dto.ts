@@ -1,0 +1,84 @@
+/**
+ * Body of `PUT /api/enterprises/:id/indicators/:year`: one year's annual indicators (年度指标), with that year's
+ * financials entry flattened into the body (the year comes from the path). Same rules as the grading body, reusing its
+ * nested DTOs and decorators, so an enterprise's stored data is exactly what `POST /api/grading/evaluate` accepts.
+ */
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import {
+  DeclarationsDto,
+  InnovationDto,
+  IpDto,
+  IsCount,
+  IsMoney,
+  IsNotGreaterThan,
+} from '../../grading/dto/grading-facts.dto';
+import { DIRECT_QUALIFICATIONS, type DirectQualification } from '../../grading/rules/types';
+
+export class AnnualIndicatorsDto {
+  @IsCount()
+  employees: number;
+
+  @IsCount()
+  @IsNotGreaterThan('employees')
+  techStaff: number;
+
+  @IsMoney()
+  totalAssets: number;
+
+  @IsMoney()
+  totalLiabilities: number;
+
+  /** 成本费用总额: the second base of the tech SME R&D score. */
+  @IsMoney()
+  totalCosts: number;
+
+  @IsMoney()
+  revenue: number;
+
+  @IsMoney()
+  rdExpense: number;
+
+  /** Domestic R&D is part of all R&D (HTE art. 11(5)). */
+  @IsMoney()
+  @IsNotGreaterThan('rdExpense')
+  domesticRdExpense: number;
+
+  @IsMoney()
+  netAssets: number;
+
+  @IsOptional()
+  @IsMoney()
+  totalIncome?: number;
+
+  @IsOptional()
+  @IsMoney()
+  highTechRevenue?: number;
+
+  @IsOptional()
+  @IsMoney()
+  mainBusinessRevenue?: number;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => IpDto)
+  ip: IpDto;
+
+  @IsBoolean()
+  supportedField: boolean;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => InnovationDto)
+  innovation?: InnovationDto;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DeclarationsDto)
+  declarations: DeclarationsDto;
+
+  @IsArray()
+  @IsIn(DIRECT_QUALIFICATIONS, { each: true })
+  directQualifications: DirectQualification[];
+}
