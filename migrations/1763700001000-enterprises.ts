@@ -53,7 +53,9 @@ export class Enterprises1763700001000 implements MigrationInterface {
           c.timestamp('updated_at'),
         ],
         uniques: [{ name: 'uq_indicators_enterprise_year', columnNames: ['enterprise_id', 'year'] }],
-        foreignKeys: [{ columnNames: ['enterprise_id'], referencedTableName: 'enterprises', referencedColumnNames: ['id'] }],
+        foreignKeys: [
+          { columnNames: ['enterprise_id'], referencedTableName: 'enterprises', referencedColumnNames: ['id'] },
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -68,7 +70,9 @@ export class Enterprises1763700001000 implements MigrationInterface {
           c.json('result'),
           c.timestamp('evaluated_at'),
         ],
-        foreignKeys: [{ columnNames: ['enterprise_id'], referencedTableName: 'enterprises', referencedColumnNames: ['id'] }],
+        foreignKeys: [
+          { columnNames: ['enterprise_id'], referencedTableName: 'enterprises', referencedColumnNames: ['id'] },
+        ],
       }),
     );
     await queryRunner.createTable(

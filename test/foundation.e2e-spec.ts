@@ -38,7 +38,8 @@ describe('foundation: service, auth, users, audit', () => {
     const user = await userWithToken(t, 'caseworker');
     const good = { username: user.username, password: 'password-' + user.username };
     for (let i = 0; i < 5; i++) expect((await t.http.post('/api/auth/login', good)).statusCode).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await t.http.post('/api/auth/login', { ...good, password: 'wrong-one' })).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await t.http.post('/api/auth/login', { ...good, password: 'wrong-one' })).statusCode).toBe(401);
     const throttled = await t.http.post('/api/auth/login', good);
     expect(throttled.statusCode).toBe(429);
     expect(throttled.json().code).toBe('LOGIN_THROTTLED');
@@ -59,26 +60,59 @@ describe('foundation: service, auth, users, audit', () => {
 
   it('lets only admins create and list users, validating every field', async () => {
     const manager = await userWithToken(t, 'manager');
-    const denied = await t.http.post('/api/users', { username: unique('x'), password: 'long-enough-pw', role: 'caseworker' }, manager.token);
+    const denied = await t.http.post(
+      '/api/users',
+      { username: unique('x'), password: 'long-enough-pw', role: 'caseworker' },
+      manager.token,
+    );
     expect(denied.statusCode).toBe(403);
     expect(denied.json().code).toBe('ROLE_NOT_ALLOWED');
-    const bad = await t.http.post('/api/users', { username: 'a', password: 'short', role: 'king', extra: 1 }, t.adminToken);
+    const bad = await t.http.post(
+      '/api/users',
+      { username: 'a', password: 'short', role: 'king', extra: 1 },
+      t.adminToken,
+    );
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('VALIDATION_FAILED');
-    expect(bad.json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['extra', 'password', 'role', 'username']);
-    const reviewer = await t.http.post('/api/users', { username: unique('r'), password: 'long-enough-pw', role: 'reviewer' }, t.adminToken);
+    expect(
+      bad
+        .json()
+        .fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['extra', 'password', 'role', 'username']);
+    const reviewer = await t.http.post(
+      '/api/users',
+      { username: unique('r'), password: 'long-enough-pw', role: 'reviewer' },
+      t.adminToken,
+    );
     expect(reviewer.json().fields).toEqual([expect.objectContaining({ field: 'expertise' })]);
-    const enterprise = await t.http.post('/api/users', { username: unique('e'), password: 'long-enough-pw', role: 'enterprise' }, t.adminToken);
+    const enterprise = await t.http.post(
+      '/api/users',
+      { username: unique('e'), password: 'long-enough-pw', role: 'enterprise' },
+      t.adminToken,
+    );
     expect(enterprise.json().fields).toEqual([expect.objectContaining({ field: 'enterpriseId' })]);
     const ghost = await t.http.post(
       '/api/users',
-      { username: unique('e'), password: 'long-enough-pw', role: 'enterprise', enterpriseId: '00000000-0000-4000-8000-000000000000' },
+      {
+        username: unique('e'),
+        password: 'long-enough-pw',
+        role: 'enterprise',
+        enterpriseId: '00000000-0000-4000-8000-000000000000',
+      },
       t.adminToken,
     );
     expect(ghost.statusCode).toBe(400);
     const name = unique('dup');
-    expect((await t.http.post('/api/users', { username: name, password: 'long-enough-pw', role: 'manager' }, t.adminToken)).statusCode).toBe(201);
-    const dup = await t.http.post('/api/users', { username: name, password: 'long-enough-pw', role: 'manager' }, t.adminToken);
+    expect(
+      (await t.http.post('/api/users', { username: name, password: 'long-enough-pw', role: 'manager' }, t.adminToken))
+        .statusCode,
+    ).toBe(201);
+    const dup = await t.http.post(
+      '/api/users',
+      { username: name, password: 'long-enough-pw', role: 'manager' },
+      t.adminToken,
+    );
     expect(dup.statusCode).toBe(409);
     expect(dup.json().code).toBe('USERNAME_TAKEN');
     const list = await t.http.get('/api/users?role=manager&pageSize=100', t.adminToken);
@@ -90,15 +124,25 @@ describe('foundation: service, auth, users, audit', () => {
     const created = await userWithToken(t, 'caseworker');
     const audit = await t.http.get(`/api/audit?entityType=user&entityId=${created.id}`, t.adminToken);
     expect(audit.statusCode).toBe(200);
-    expect(audit.json()).toMatchObject({ total: 1, items: [{ entityType: 'user', entityId: created.id, event: 'CREATED' }] });
+    expect(audit.json()).toMatchObject({
+      total: 1,
+      items: [{ entityType: 'user', entityId: created.id, event: 'CREATED' }],
+    });
     expect(audit.json().items[0].payload.passwordHash).toBeUndefined();
     expect((await t.http.get('/api/audit', created.token)).statusCode).toBe(403);
     const id = audit.json().items[0].id;
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
-      const res = await t.http.request(method, `/api/audit/${id}`, method === 'DELETE' ? undefined : { event: 'X' }, t.adminToken);
+      const res = await t.http.request(
+        method,
+        `/api/audit/${id}`,
+        method === 'DELETE' ? undefined : { event: 'X' },
+        t.adminToken,
+      );
       expect(res.statusCode).toBe(404);
     }
-    expect((await t.http.get(`/api/audit?entityType=user&entityId=${created.id}`, t.adminToken)).json().items[0].event).toBe('CREATED');
+    expect(
+      (await t.http.get(`/api/audit?entityType=user&entityId=${created.id}`, t.adminToken)).json().items[0].event,
+    ).toBe('CREATED');
   });
 
   it('maps bad JSON and unknown routes to 4xx with a code, never a 500', async () => {

@@ -16,7 +16,9 @@ import { bootTestApp, TestApp } from './helpers/test-app';
 /** A queue whose backing store is down: Bull on a port nothing listens on, or a driver that refuses. */
 function deadQueue(): { queue: JobQueue; close: () => Promise<void> } {
   if (process.env.REDIS_URL) {
-    const bull = new Bull('dead', 'redis://127.0.0.1:6399', { redis: { maxRetriesPerRequest: 1, enableOfflineQueue: false } });
+    const bull = new Bull('dead', 'redis://127.0.0.1:6399', {
+      redis: { maxRetriesPerRequest: 1, enableOfflineQueue: false },
+    });
     bull.on('error', () => undefined);
     return { queue: new BullJobQueue(bull), close: () => bull.close().catch(() => undefined) };
   }
@@ -48,10 +50,12 @@ describe('transactional outbox', () => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const { id } = await createEnterprise(t);
-      await t.app.get(TransitionService).applyIn(
-        db.manager,
-        { machineId: TIER_MACHINE_ID, entityId: id, event: { type: 'EXITED', reason: 'closed' }, actor: SYSTEM_ACTOR },
-      );
+      await t.app.get(TransitionService).applyIn(db.manager, {
+        machineId: TIER_MACHINE_ID,
+        entityId: id,
+        event: { type: 'EXITED', reason: 'closed' },
+        actor: SYSTEM_ACTOR,
+      });
       ids.push(id);
     }
     return ids;
@@ -64,14 +68,18 @@ describe('transactional outbox', () => {
     const deadRelay = new OutboxRelay(dead.queue, t.config, db, t.app.get(TransactionRunner));
     const ids = await exitEnterprises(5);
     expect(await deadRelay.relayOnce()).toBe(0);
-    const pending = await db.getRepository(OutboxEventEntity).find({ where: { topic: 'enterprise.exited', processedAt: IsNull() } });
+    const pending = await db
+      .getRepository(OutboxEventEntity)
+      .find({ where: { topic: 'enterprise.exited', processedAt: IsNull() } });
     expect(pending.map((e) => e.aggregateId).sort()).toEqual([...ids].sort());
     expect(pending.every((e) => e.enqueuedAt === null)).toBe(true);
     await dead.close();
 
     liveRelay.start();
     await t.drainOutbox();
-    const processed = await db.getRepository(OutboxEventEntity).find({ where: { topic: 'enterprise.exited', processedAt: Not(IsNull()) } });
+    const processed = await db
+      .getRepository(OutboxEventEntity)
+      .find({ where: { topic: 'enterprise.exited', processedAt: Not(IsNull()) } });
     expect(processed).toHaveLength(5);
     for (const event of processed) expect(counting.effects.get(event.id)).toBe(1);
   });
@@ -79,7 +87,9 @@ describe('transactional outbox', () => {
   it('has no second effect when the same event is relayed or dispatched again', async () => {
     const [id] = await exitEnterprises(1);
     await t.drainOutbox();
-    const event = await db.getRepository(OutboxEventEntity).findOneByOrFail({ aggregateId: id, topic: 'enterprise.exited' });
+    const event = await db
+      .getRepository(OutboxEventEntity)
+      .findOneByOrFail({ aggregateId: id, topic: 'enterprise.exited' });
     const relay = t.app.get(OutboxRelay);
     // Pretend the job was lost: mark it enqueued long ago, relay again, and dispatch by hand twice.
     await db.getRepository(OutboxEventEntity).update({ id: event.id }, { enqueuedAt: new Date(0) });
@@ -94,7 +104,9 @@ describe('transactional outbox', () => {
     counting.failNext = 2;
     const [id] = await exitEnterprises(1);
     await t.drainOutbox(30000);
-    const event = await db.getRepository(OutboxEventEntity).findOneByOrFail({ aggregateId: id, topic: 'enterprise.exited' });
+    const event = await db
+      .getRepository(OutboxEventEntity)
+      .findOneByOrFail({ aggregateId: id, topic: 'enterprise.exited' });
     expect(counting.effects.get(event.id)).toBe(1);
     expect(event.attempts).toBeGreaterThanOrEqual(3);
     expect(event.lastError).toContain('simulated');

@@ -21,7 +21,13 @@ describe('one way to change state: the transition service', () => {
   afterAll(() => t.close());
 
   const exit = (entityId: string, extra: object = {}) =>
-    transitions.apply({ machineId: TIER_MACHINE_ID, entityId, event: { type: 'EXITED', reason: 'moved out' }, actor: SYSTEM_ACTOR, ...extra });
+    transitions.apply({
+      machineId: TIER_MACHINE_ID,
+      entityId,
+      event: { type: 'EXITED', reason: 'moved out' },
+      actor: SYSTEM_ACTOR,
+      ...extra,
+    });
 
   it('lets exactly one of 20 concurrent events win; the rest get 409 and the audit log has one entry', async () => {
     const { id } = await createEnterprise(t);
@@ -35,12 +41,16 @@ describe('one way to change state: the transition service', () => {
       expect(l.reason.status).toBe(409);
       expect(['EVENT_NOT_ALLOWED', 'CONCURRENT_UPDATE']).toContain(l.reason.code);
     }
-    const audit = await db.getRepository(AuditEventEntity).find({ where: { entityType: 'enterprise', entityId: id, event: 'EXITED' } });
+    const audit = await db
+      .getRepository(AuditEventEntity)
+      .find({ where: { entityType: 'enterprise', entityId: id, event: 'EXITED' } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ from: 'startup', to: 'exited' });
     const row = await db.getRepository(EnterpriseEntity).findOneByOrFail({ id });
     expect(row).toMatchObject({ state: 'exited', version: 2 });
-    expect(await db.getRepository(OutboxEventEntity).count({ where: { aggregateId: id, topic: 'enterprise.exited' } })).toBe(1);
+    expect(
+      await db.getRepository(OutboxEventEntity).count({ where: { aggregateId: id, topic: 'enterprise.exited' } }),
+    ).toBe(1);
   });
 
   it('refuses a stale version and an event the state does not accept, with codes', async () => {
@@ -49,7 +59,12 @@ describe('one way to change state: the transition service', () => {
     await exit(id, { expectedVersion: 1 });
     await expect(exit(id)).rejects.toMatchObject({ status: 409, code: 'EVENT_NOT_ALLOWED' });
     await expect(
-      transitions.apply({ machineId: TIER_MACHINE_ID, entityId: '00000000-0000-4000-8000-000000000000', event: { type: 'EXITED' }, actor: SYSTEM_ACTOR }),
+      transitions.apply({
+        machineId: TIER_MACHINE_ID,
+        entityId: '00000000-0000-4000-8000-000000000000',
+        event: { type: 'EXITED' },
+        actor: SYSTEM_ACTOR,
+      }),
     ).rejects.toMatchObject({ status: 404 });
   });
 
@@ -65,7 +80,9 @@ describe('one way to change state: the transition service', () => {
     const row = await db.getRepository(EnterpriseEntity).findOneByOrFail({ id });
     expect(row).toMatchObject({ state: 'startup', version: 1 });
     expect(await db.getRepository(AuditEventEntity).count({ where: { entityId: id, event: 'EXITED' } })).toBe(0);
-    expect(await db.getRepository(OutboxEventEntity).count({ where: { aggregateId: id, topic: 'enterprise.exited' } })).toBe(0);
+    expect(
+      await db.getRepository(OutboxEventEntity).count({ where: { aggregateId: id, topic: 'enterprise.exited' } }),
+    ).toBe(0);
   });
 
   it('stores machine id and version beside the snapshot and reports the allowed events', async () => {

@@ -23,7 +23,8 @@ export interface OwnedBySpec {
  * Enterprise users reach only their own enterprise and what hangs off it. The guard resolves the owning enterprise of
  * the resource named here and compares it with the user's; staff roles are not restricted by ownership.
  */
-export const OwnedBy = (resource: string, from = 'params.id') => SetMetadata(OWNED_BY_KEY, { resource, from } satisfies OwnedBySpec);
+export const OwnedBy = (resource: string, from = 'params.id') =>
+  SetMetadata(OWNED_BY_KEY, { resource, from } satisfies OwnedBySpec);
 
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   return context.switchToHttp().getRequest().actor;

@@ -48,7 +48,8 @@ export class AuthGuard implements CanActivate {
   }
 
   private async authenticate(header: unknown): Promise<Actor> {
-    if (typeof header !== 'string' || !header.startsWith('Bearer ')) throw unauthenticated('A bearer token is required');
+    if (typeof header !== 'string' || !header.startsWith('Bearer '))
+      throw unauthenticated('A bearer token is required');
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(header.slice(7));
@@ -70,6 +71,7 @@ export class AuthGuard implements CanActivate {
     if (typeof id !== 'string' || !id) return;
     const owner = await this.ownership.ownerOf(spec.resource, id).catch(() => null);
     // Another enterprise's resource answers as if it did not exist, so ids cannot be probed.
-    if (!owner || owner !== actor.enterpriseId) throw new DomainError(404, 'NOT_FOUND', `${spec.resource} ${id} was not found`);
+    if (!owner || owner !== actor.enterpriseId)
+      throw new DomainError(404, 'NOT_FOUND', `${spec.resource} ${id} was not found`);
   }
 }

@@ -7,7 +7,6 @@ import type { Actor } from './actor';
 import type { TokenClaims } from './auth.guard';
 import { LoginThrottle } from './login-throttle.service';
 
-
 @Injectable()
 export class AuthService {
   /** An unknown username is verified against this, so it costs as long as a wrong password (no enumeration by timing). */

@@ -12,7 +12,8 @@ export class OwnershipRegistry {
   private readonly resolvers = new Map<string, OwnerResolver>([['enterprise', async (id) => id]]);
 
   register(resource: string, resolver: OwnerResolver) {
-    if (this.resolvers.has(resource) && resource !== 'enterprise') throw new Error(`Owner resolver for ${resource} registered twice`);
+    if (this.resolvers.has(resource) && resource !== 'enterprise')
+      throw new Error(`Owner resolver for ${resource} registered twice`);
     this.resolvers.set(resource, resolver);
   }
 

@@ -27,7 +27,8 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 /** Database drivers report a lost connection with these; the client should retry rather than see a 500. */
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|the database system is (starting|shutting)/i;
+const UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|the database system is (starting|shutting)/i;
 
 /**
  * The one place errors become HTTP answers (DOMAIN.md section 10: `{statusCode, code, message, fields?}`).
@@ -60,16 +61,30 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const message =
-        typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+        typeof response === 'string'
+          ? response
+          : String((response as { message?: unknown }).message ?? exception.message);
       return { statusCode: status, code: HTTP_CODES[status] ?? `HTTP_${status}`, message };
     }
     const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
-    if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    if (
+      typeof fastifyError?.statusCode === 'number' &&
+      fastifyError.statusCode >= 400 &&
+      fastifyError.statusCode < 500
+    ) {
       const status = fastifyError.statusCode;
-      return { statusCode: status, code: HTTP_CODES[status] ?? `HTTP_${status}`, message: fastifyError.message ?? 'Bad request' };
+      return {
+        statusCode: status,
+        code: HTTP_CODES[status] ?? `HTTP_${status}`,
+        message: fastifyError.message ?? 'Bad request',
+      };
     }
     if (exception instanceof Error && UNAVAILABLE.test(exception.message))
-      return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'A backing service is unavailable; retry shortly' };
+      return {
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'A backing service is unavailable; retry shortly',
+      };
     return { statusCode: 500, code: 'INTERNAL', message: 'Internal error' };
   }
 }

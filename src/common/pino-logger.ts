@@ -11,7 +11,8 @@ export class PinoNestLogger implements LoggerService {
 
   private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal', message: unknown, rest: unknown[]) {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
-    if (message && typeof message === 'object') this.pino[level]({ context, ...(message as object) }, rest.find((r) => typeof r === 'string') as string);
+    if (message && typeof message === 'object')
+      this.pino[level]({ context, ...(message as object) }, rest.find((r) => typeof r === 'string') as string);
     else this.pino[level]({ context, ...(rest.length ? { detail: rest } : {}) }, String(message));
   }
 

@@ -46,7 +46,14 @@ function parseDatabaseUrl(raw: string, problems: string[]): DatabaseConfig {
   return { kind: 'sqlite', path: ':memory:' };
 }
 
-function parseInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]) {
+function parseInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+) {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -79,13 +86,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL: expected redis://…, got "${redisUrl}"`);
   const embedded = database.kind === 'sqlite';
   const role = (env.PROCESS_ROLE || defaultRole) as ProcessRole;
-  if (!['api', 'worker', 'all'].includes(role)) problems.push(`PROCESS_ROLE: expected api, worker or all, got "${role}"`);
-  if (role !== 'all' && !redisUrl) problems.push('PROCESS_ROLE: api and worker run as separate processes only with REDIS_URL');
+  if (!['api', 'worker', 'all'].includes(role))
+    problems.push(`PROCESS_ROLE: expected api, worker or all, got "${role}"`);
+  if (role !== 'all' && !redisUrl)
+    problems.push('PROCESS_ROLE: api and worker run as separate processes only with REDIS_URL');
   let jwtSecret = env.JWT_SECRET || '';
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET: must be at least 32 characters');
   if (!jwtSecret && !embedded) problems.push('JWT_SECRET: required when DATABASE_URL is not SQLite');
   const jwtExpiresIn = env.JWT_EXPIRES_IN || '8h';
-  if (!/^\d+[smhd]?$/.test(jwtExpiresIn)) problems.push(`JWT_EXPIRES_IN: expected e.g. 3600, 15m, 8h or 7d, got "${jwtExpiresIn}"`);
+  if (!/^\d+[smhd]?$/.test(jwtExpiresIn))
+    problems.push(`JWT_EXPIRES_IN: expected e.g. 3600, 15m, 8h or 7d, got "${jwtExpiresIn}"`);
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
   const config: AppConfig = {

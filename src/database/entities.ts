@@ -6,4 +6,11 @@ import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once so the app, the migration command and the tests agree. */
-export const ALL_ENTITIES = [UserEntity, AuditEventEntity, OutboxEventEntity, JobRecordEntity, LoginFailureEntity, EnterpriseEntity];
+export const ALL_ENTITIES = [
+  UserEntity,
+  AuditEventEntity,
+  OutboxEventEntity,
+  JobRecordEntity,
+  LoginFailureEntity,
+  EnterpriseEntity,
+];

@@ -61,7 +61,10 @@ export class ContactDto {
 }
 
 export class CreateEnterpriseDto {
-  @ApiProperty({ example: '91350100M000100Y43', description: '统一社会信用代码 (GB 32100-2015, check character verified)' })
+  @ApiProperty({
+    example: '91350100M000100Y43',
+    description: '统一社会信用代码 (GB 32100-2015, check character verified)',
+  })
   @Validate(UsccConstraint)
   uscc: string;
 
@@ -143,7 +146,16 @@ export class UpdateEnterpriseDto {
   version?: number;
 }
 
-export const ENTERPRISE_SORTS = ['name', '-name', 'registeredOn', '-registeredOn', 'createdAt', '-createdAt', 'score', '-score'] as const;
+export const ENTERPRISE_SORTS = [
+  'name',
+  '-name',
+  'registeredOn',
+  '-registeredOn',
+  'createdAt',
+  '-createdAt',
+  'score',
+  '-score',
+] as const;
 
 export class ListEnterprisesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: [...TIERS, 'exited'] })

@@ -71,8 +71,17 @@ export class EnterprisesService implements OnModuleInit {
       if (await manager.exists(EnterpriseEntity, { where: { uscc: dto.uscc } }))
         throw conflict('USCC_TAKEN', `An enterprise with USCC ${dto.uscc} is already registered`);
       await manager.insert(EnterpriseEntity, entity);
-      await appendAudit(manager, { entityType: 'enterprise', entityId: entity.id, event: 'REGISTERED', to: entity.state, actorId: actor.id, payload: { ...dto } });
-      await appendOutbox(manager, [{ topic: 'enterprise.registered', aggregateType: 'enterprise', aggregateId: entity.id, payload: {} }]);
+      await appendAudit(manager, {
+        entityType: 'enterprise',
+        entityId: entity.id,
+        event: 'REGISTERED',
+        to: entity.state,
+        actorId: actor.id,
+        payload: { ...dto },
+      });
+      await appendOutbox(manager, [
+        { topic: 'enterprise.registered', aggregateType: 'enterprise', aggregateId: entity.id, payload: {} },
+      ]);
     });
     this.relay.nudge();
     return toEnterpriseView(entity);
@@ -93,7 +102,9 @@ export class EnterprisesService implements OnModuleInit {
     const updated = await this.tx.run(async (manager) => {
       const current = await this.load(manager, id);
       if (expected !== undefined && expected !== current.version)
-        throw conflict('STALE_VERSION', `enterprise ${id} is at version ${current.version}, not ${expected}`, { currentVersion: current.version });
+        throw conflict('STALE_VERSION', `enterprise ${id} is at version ${current.version}, not ${expected}`, {
+          currentVersion: current.version,
+        });
       const patch = { ...changes, ...(changes.contact ? { contact: { ...changes.contact } } : {}) };
       const result = await manager
         .createQueryBuilder()
@@ -101,12 +112,30 @@ export class EnterprisesService implements OnModuleInit {
         .set({ ...patch, version: () => 'version + 1', updatedAt: new Date() })
         .where('id = :id AND version = :version', { id, version: current.version })
         .execute();
-      if (result.affected !== 1) throw conflict('CONCURRENT_UPDATE', `enterprise ${id} was changed by someone else; reload and retry`);
-      const before = Object.fromEntries(Object.keys(changes).map((k) => [k, (current as unknown as Record<string, unknown>)[k]]));
-      await appendAudit(manager, { entityType: 'enterprise', entityId: id, event: 'PROFILE_UPDATED', from: current.state, to: current.state, actorId: actor.id, payload: { before, after: patch } });
+      if (result.affected !== 1)
+        throw conflict('CONCURRENT_UPDATE', `enterprise ${id} was changed by someone else; reload and retry`);
+      const before = Object.fromEntries(
+        Object.keys(changes).map((k) => [k, (current as unknown as Record<string, unknown>)[k]]),
+      );
+      await appendAudit(manager, {
+        entityType: 'enterprise',
+        entityId: id,
+        event: 'PROFILE_UPDATED',
+        from: current.state,
+        to: current.state,
+        actorId: actor.id,
+        payload: { before, after: patch },
+      });
       // The founding date and district feed grading and reports: re-grade when they change.
       if (changes.registeredOn && changes.registeredOn !== current.registeredOn)
-        await appendOutbox(manager, [{ topic: 'enterprise.updated', aggregateType: 'enterprise', aggregateId: id, payload: { fields: Object.keys(changes) } }]);
+        await appendOutbox(manager, [
+          {
+            topic: 'enterprise.updated',
+            aggregateType: 'enterprise',
+            aggregateId: id,
+            payload: { fields: Object.keys(changes) },
+          },
+        ]);
       return this.load(manager, id);
     });
     this.relay.nudge();
@@ -123,7 +152,9 @@ export class EnterprisesService implements OnModuleInit {
       const q = query.q.replace(/[\\%_]/g, (c) => `\\${c}`);
       qb.andWhere(
         new Brackets((w) =>
-          w.where("e.name LIKE :contains ESCAPE '\\'", { contains: `%${q}%` }).orWhere("e.uscc LIKE :prefix ESCAPE '\\'", { prefix: `${q.toUpperCase()}%` }),
+          w
+            .where("e.name LIKE :contains ESCAPE '\\'", { contains: `%${q}%` })
+            .orWhere("e.uscc LIKE :prefix ESCAPE '\\'", { prefix: `${q.toUpperCase()}%` }),
         ),
       );
     }

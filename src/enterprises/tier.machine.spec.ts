@@ -8,7 +8,8 @@ const run = (events: TierEvent[]) => {
     if (!snapshot.can(event)) throw new Error(`refused ${event.type} in ${String(snapshot.value)}`);
     const [next, actions] = transition(tierMachine, snapshot, event);
     snapshot = next;
-    for (const a of actions as { type: string; params?: any }[]) if (a.type === 'xstate.emit') emitted.push(a.params.event.type);
+    for (const a of actions as { type: string; params?: any }[])
+      if (a.type === 'xstate.emit') emitted.push(a.params.event.type);
   }
   return { state: String(snapshot.value), emitted, snapshot };
 };
@@ -37,9 +38,12 @@ describe('tier machine', () => {
     ]);
     expect(expired.state).toBe('tech_sme');
     expect(expired.emitted).toEqual(['tier.recognised', 'tier.expired']);
-    expect(run([{ type: 'RECOGNISED', tier: 'leader', kind: 'first' }, { type: 'REVOKED', fallback: 'startup', fraud: true }]).state).toBe(
-      'startup',
-    );
+    expect(
+      run([
+        { type: 'RECOGNISED', tier: 'leader', kind: 'first' },
+        { type: 'REVOKED', fallback: 'startup', fraud: true },
+      ]).state,
+    ).toBe('startup');
   });
 
   it('refuses to fall upwards or to lapse from startup', () => {
@@ -54,6 +58,11 @@ describe('tier machine', () => {
     const { snapshot, state } = run([{ type: 'EXITED', reason: 'moved out' }]);
     expect(state).toBe('exited');
     expect(snapshot.can({ type: 'RECOGNISED', tier: 'tech_sme', kind: 'first' })).toBe(false);
-    expect(run([{ type: 'EXITED', reason: 'x' }, { type: 'REINSTATED', tier: 'startup' }]).state).toBe('startup');
+    expect(
+      run([
+        { type: 'EXITED', reason: 'x' },
+        { type: 'REINSTATED', tier: 'startup' },
+      ]).state,
+    ).toBe('startup');
   });
 });

@@ -51,56 +51,57 @@ export const tierMachine = setup({
         ? { type: 'tier.expired', fallback: e.fallback, certificationId: e.certificationId ?? null }
         : { type: 'tier.revoked', fallback: e.fallback, fraud: e.fraud, certificationId: e.certificationId ?? null };
     }),
-    emitExited: emit(({ event }) => ({ type: 'enterprise.exited', reason: (event as { reason?: string }).reason ?? '' })),
+    emitExited: emit(({ event }) => ({
+      type: 'enterprise.exited',
+      reason: (event as { reason?: string }).reason ?? '',
+    })),
   },
 }).createMachine({
   id: TIER_MACHINE_ID,
   initial: 'startup',
   context: {},
-  states: Object.fromEntries(
-    [
-      ...TIERS.map((tier) => {
-        const rank = tierRank(tier);
-        const upward = TIERS.filter((t) => t !== 'startup' && tierRank(t) > rank) as Exclude<Tier, 'startup'>[];
-        const lapseTargets = TIERS.filter((t) => tierRank(t) < rank);
-        return [
-          tier,
-          {
-            on: {
-              RECOGNISED: [
-                ...upward.map((t) => ({ ...recognisedTo(t), actions: 'emitRecognised' as const })),
-                // Same or lower tier recognised (a renewal, or a tech SME entry while high-tech): the tier stays.
-                { guard: { type: 'recognisedBelowOrAt' as const, params: { rank } }, actions: 'emitRecognised' as const },
-              ],
-              ...(lapseTargets.length
-                ? Object.fromEntries(
-                    (['EXPIRED', 'REVOKED'] as const).map((type) => [
-                      type,
-                      lapseTargets.map((t) => ({
-                        guard: ({ event }: { event: TierEvent }) =>
-                          (event.type === 'EXPIRED' || event.type === 'REVOKED') && event.fallback === t,
-                        target: t,
-                        actions: 'emitLapsed' as const,
-                      })),
-                    ]),
-                  )
-                : {}),
-              EXITED: { target: 'exited', actions: 'emitExited' as const },
-            },
-          },
-        ];
-      }),
-      [
-        'exited',
+  states: Object.fromEntries([
+    ...TIERS.map((tier) => {
+      const rank = tierRank(tier);
+      const upward = TIERS.filter((t) => t !== 'startup' && tierRank(t) > rank) as Exclude<Tier, 'startup'>[];
+      const lapseTargets = TIERS.filter((t) => tierRank(t) < rank);
+      return [
+        tier,
         {
           on: {
-            REINSTATED: TIERS.map((t) => ({
-              guard: ({ event }: { event: TierEvent }) => event.type === 'REINSTATED' && event.tier === t,
-              target: t,
-            })),
+            RECOGNISED: [
+              ...upward.map((t) => ({ ...recognisedTo(t), actions: 'emitRecognised' as const })),
+              // Same or lower tier recognised (a renewal, or a tech SME entry while high-tech): the tier stays.
+              { guard: { type: 'recognisedBelowOrAt' as const, params: { rank } }, actions: 'emitRecognised' as const },
+            ],
+            ...(lapseTargets.length
+              ? Object.fromEntries(
+                  (['EXPIRED', 'REVOKED'] as const).map((type) => [
+                    type,
+                    lapseTargets.map((t) => ({
+                      guard: ({ event }: { event: TierEvent }) =>
+                        (event.type === 'EXPIRED' || event.type === 'REVOKED') && event.fallback === t,
+                      target: t,
+                      actions: 'emitLapsed' as const,
+                    })),
+                  ]),
+                )
+              : {}),
+            EXITED: { target: 'exited', actions: 'emitExited' as const },
           },
         },
-      ],
+      ];
+    }),
+    [
+      'exited',
+      {
+        on: {
+          REINSTATED: TIERS.map((t) => ({
+            guard: ({ event }: { event: TierEvent }) => event.type === 'REINSTATED' && event.tier === t,
+            target: t,
+          })),
+        },
+      },
     ],
-  ) as never,
+  ]) as never,
 });

@@ -49,7 +49,10 @@ export class BullJobQueue implements JobQueue {
 
   process(processor: JobProcessor, concurrency: number) {
     void this.queue.process('*', concurrency, (job) =>
-      processor(job.name, job.data as Record<string, unknown>, { jobId: String(job.id), attempt: job.attemptsMade + 1 }),
+      processor(job.name, job.data as Record<string, unknown>, {
+        jobId: String(job.id),
+        attempt: job.attemptsMade + 1,
+      }),
     );
   }
 

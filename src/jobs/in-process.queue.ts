@@ -54,10 +54,13 @@ export class InProcessJobQueue implements JobQueue {
       const delay = options.cron
         ? parseExpression(options.cron).next().getTime() - Date.now()
         : (options.everyMs ?? 60_000);
-      const timer = setTimeout(() => {
-        void this.add(name, data, { jobId: `${options.key}:${Date.now()}` });
-        next();
-      }, Math.max(delay, 0));
+      const timer = setTimeout(
+        () => {
+          void this.add(name, data, { jobId: `${options.key}:${Date.now()}` });
+          next();
+        },
+        Math.max(delay, 0),
+      );
       timer.unref();
       this.repeatables.set(options.key, timer);
     };

@@ -35,7 +35,10 @@ export class JobRecords {
     return record;
   }
 
-  async update(id: string, patch: Partial<Pick<JobRecordEntity, 'status' | 'total' | 'done' | 'failed' | 'result' | 'error'>>) {
+  async update(
+    id: string,
+    patch: Partial<Pick<JobRecordEntity, 'status' | 'total' | 'done' | 'failed' | 'result' | 'error'>>,
+  ) {
     await this.tx.run((m) => m.update(JobRecordEntity, { id }, { ...patch, updatedAt: new Date() }));
   }
 

@@ -20,13 +20,19 @@ export class JobRegistry implements OnModuleInit {
 
   onModuleInit() {
     const problems: string[] = [];
-    for (const { key: name, method } of discoverMethods<string>(this.discovery, this.scanner, this.reflector, JOB_HANDLER)) {
+    for (const { key: name, method } of discoverMethods<string>(
+      this.discovery,
+      this.scanner,
+      this.reflector,
+      JOB_HANDLER,
+    )) {
       if (this.handlers.has(name)) problems.push(`job ${name} has more than one handler`);
       this.handlers.set(name, method as Handler);
     }
     const declared = new Set(declaredJobNames());
     for (const name of declared) if (!this.handlers.has(name)) problems.push(`job ${name} has no handler`);
-    for (const name of this.handlers.keys()) if (!declared.has(name)) problems.push(`job ${name} is handled but not declared`);
+    for (const name of this.handlers.keys())
+      if (!declared.has(name)) problems.push(`job ${name} is handled but not declared`);
     if (problems.length) throw new Error(`Job handler check failed:\n  ${problems.join('\n  ')}`);
   }
 

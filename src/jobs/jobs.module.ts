@@ -17,7 +17,11 @@ export const QUEUE_NAME = 'cultivation';
 @Module({})
 export class JobsModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const common = { providers: [JobRegistry, JobRecords], controllers: [JobsController], exports: [JOB_QUEUE, JobRecords, JobRegistry] };
+    const common = {
+      providers: [JobRegistry, JobRecords],
+      controllers: [JobsController],
+      exports: [JOB_QUEUE, JobRecords, JobRegistry],
+    };
     if (!config.redisUrl) {
       return {
         module: JobsModule,
@@ -36,7 +40,11 @@ export class JobsModule {
       ...common,
       providers: [
         ...common.providers,
-        { provide: JOB_QUEUE, inject: [getQueueToken(QUEUE_NAME)], useFactory: (queue: Queue) => new BullJobQueue(queue) },
+        {
+          provide: JOB_QUEUE,
+          inject: [getQueueToken(QUEUE_NAME)],
+          useFactory: (queue: Queue) => new BullJobQueue(queue),
+        },
       ],
     };
   }

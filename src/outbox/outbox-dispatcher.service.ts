@@ -24,7 +24,12 @@ export class OutboxDispatcher implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    for (const { key, method } of discoverMethods<string>(this.discovery, this.scanner, this.reflector, OUTBOX_SUBSCRIBER)) {
+    for (const { key, method } of discoverMethods<string>(
+      this.discovery,
+      this.scanner,
+      this.reflector,
+      OUTBOX_SUBSCRIBER,
+    )) {
       const list = this.subscribers.get(key) ?? [];
       list.push(method as OutboxSubscriber);
       this.subscribers.set(key, list);
@@ -50,7 +55,13 @@ export class OutboxDispatcher implements OnModuleInit {
       });
     } catch (error) {
       await this.tx
-        .run((m) => m.increment(OutboxEventEntity, { id }, 'attempts', 1).then(() => m.update(OutboxEventEntity, { id }, { lastError: String((error as Error).message).slice(0, 2000) })))
+        .run((m) =>
+          m
+            .increment(OutboxEventEntity, { id }, 'attempts', 1)
+            .then(() =>
+              m.update(OutboxEventEntity, { id }, { lastError: String((error as Error).message).slice(0, 2000) }),
+            ),
+        )
         .catch(() => undefined);
       this.logger.warn({ err: error, outboxId: id }, 'outbox subscriber failed; the queue retries');
       throw error;

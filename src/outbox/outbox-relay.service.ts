@@ -69,7 +69,9 @@ export class OutboxRelay implements OnApplicationShutdown {
       .select(['o.id'])
       .where('o.processed_at IS NULL')
       .andWhere(
-        new Brackets((q) => q.where('o.enqueued_at IS NULL').orWhere('o.enqueued_at < :before', { before: redeliverBefore })),
+        new Brackets((q) =>
+          q.where('o.enqueued_at IS NULL').orWhere('o.enqueued_at < :before', { before: redeliverBefore }),
+        ),
       )
       .orderBy('o.created_at', 'ASC')
       .limit(BATCH)
@@ -81,14 +83,17 @@ export class OutboxRelay implements OnApplicationShutdown {
         enqueued.push(row.id);
       } catch (error) {
         const message = (error as Error).message;
-        if (message !== this.lastFailure) this.logger.warn({ err: error }, 'queue unreachable; outbox rows stay pending');
+        if (message !== this.lastFailure)
+          this.logger.warn({ err: error }, 'queue unreachable; outbox rows stay pending');
         this.lastFailure = message;
         break;
       }
     }
     if (enqueued.length) {
       this.lastFailure = '';
-      await this.tx.run((m) => m.update(OutboxEventEntity, { id: In(enqueued), processedAt: IsNull() }, { enqueuedAt: new Date() }));
+      await this.tx.run((m) =>
+        m.update(OutboxEventEntity, { id: In(enqueued), processedAt: IsNull() }, { enqueuedAt: new Date() }),
+      );
     }
     if (rows.length === BATCH && enqueued.length === rows.length) this.again = true;
     return enqueued.length;

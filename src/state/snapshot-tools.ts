@@ -9,7 +9,9 @@ export function restoreSnapshot(definition: MachineDefinition, stored: StoredSna
       throw new Error(`Machine ${definition.id} v${definition.version} cannot read a v${storedVersion} snapshot`);
     upgraded = definition.migrate(stored, storedVersion);
   } else if (storedVersion > definition.version) {
-    throw new Error(`Machine ${definition.id} snapshot v${storedVersion} is newer than this code (v${definition.version})`);
+    throw new Error(
+      `Machine ${definition.id} snapshot v${storedVersion} is newer than this code (v${definition.version})`,
+    );
   }
   return (definition.machine as AnyStateMachine).resolveState(upgraded as never);
 }

@@ -71,9 +71,13 @@ export class TransitionService {
     const loaded = await this.load(manager, definition, request.entityId);
     const { row, snapshot } = loaded;
     if (request.expectedVersion !== undefined && request.expectedVersion !== row.version)
-      throw conflict('STALE_VERSION', `${definition.entityType} ${row.id} is at version ${row.version}, not ${request.expectedVersion}`, {
-        currentVersion: row.version,
-      });
+      throw conflict(
+        'STALE_VERSION',
+        `${definition.entityType} ${row.id} is at version ${row.version}, not ${request.expectedVersion}`,
+        {
+          currentVersion: row.version,
+        },
+      );
     if (request.guard) await request.guard(loaded, manager);
     if (!snapshot.can(request.event))
       throw conflict('EVENT_NOT_ALLOWED', `${request.event.type} is not allowed in state ${row.state}`, {
@@ -99,7 +103,10 @@ export class TransitionService {
       .where('id = :id AND version = :version', { id: row.id, version: row.version })
       .execute();
     if (update.affected !== 1)
-      throw conflict('CONCURRENT_UPDATE', `${definition.entityType} ${row.id} was changed by someone else; reload and retry`);
+      throw conflict(
+        'CONCURRENT_UPDATE',
+        `${definition.entityType} ${row.id} was changed by someone else; reload and retry`,
+      );
 
     const { type, ...eventPayload } = request.event;
     await appendAudit(manager, {

@@ -7,7 +7,9 @@ import { EXPERTISE, ROLES, type Expertise, type Role } from './user.entity';
 export class CreateUserDto {
   @ApiProperty({ example: 'zhang.wei' })
   @IsString()
-  @Matches(/^[A-Za-z0-9._-]{3,64}$/, { message: 'username must be 3 to 64 letters, digits, dots, dashes or underscores' })
+  @Matches(/^[A-Za-z0-9._-]{3,64}$/, {
+    message: 'username must be 3 to 64 letters, digits, dots, dashes or underscores',
+  })
   username: string;
 
   @ApiProperty({ minLength: 10 })

@@ -79,13 +79,23 @@ export class UsersService implements OnApplicationBootstrap {
       if (taken) throw conflict('USERNAME_TAKEN', `Username ${dto.username} is taken`);
       await manager.insert(UserEntity, user);
       const { passwordHash: _omit, ...audited } = user;
-      await appendAudit(manager, { entityType: 'user', entityId: user.id, event: 'CREATED', to: 'active', actorId: actor.id, payload: { ...audited } });
+      await appendAudit(manager, {
+        entityType: 'user',
+        entityId: user.id,
+        event: 'CREATED',
+        to: 'active',
+        actorId: actor.id,
+        payload: { ...audited },
+      });
     });
     return toUserView(user);
   }
 
   async list(query: ListUsersQueryDto): Promise<Page<UserView>> {
-    const where = { ...(query.role ? { role: query.role } : {}), ...(query.active !== undefined ? { active: query.active } : {}) };
+    const where = {
+      ...(query.role ? { role: query.role } : {}),
+      ...(query.active !== undefined ? { active: query.active } : {}),
+    };
     const [rows, total] = await this.dataSource.getRepository(UserEntity).findAndCount({
       where,
       order: { username: 'ASC' },

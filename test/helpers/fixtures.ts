@@ -13,7 +13,13 @@ export function freshUscc(): string {
 export async function createEnterprise(t: TestApp, overrides: Record<string, unknown> = {}, token = t.adminToken) {
   const res = await t.http.post(
     '/api/enterprises',
-    { uscc: freshUscc(), name: `测试科技有限公司${serial}`, district: '思明区', registeredOn: '2019-04-01', ...overrides },
+    {
+      uscc: freshUscc(),
+      name: `测试科技有限公司${serial}`,
+      district: '思明区',
+      registeredOn: '2019-04-01',
+      ...overrides,
+    },
     token,
   );
   if (res.statusCode !== 201) throw new Error(`create enterprise failed: ${res.body}`);

@@ -99,11 +99,22 @@ export interface Reply {
 export class Http {
   constructor(private readonly app: NestFastifyApplication) {}
 
-  request(method: string, url: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<Reply> {
+  request(
+    method: string,
+    url: string,
+    body?: unknown,
+    token?: string,
+    headers: Record<string, string> = {},
+  ): Promise<Reply> {
     return this.app.inject({
       method: method as never,
       url,
-      payload: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      payload:
+        body === undefined
+          ? undefined
+          : typeof body === 'string' || Buffer.isBuffer(body)
+            ? body
+            : JSON.stringify(body),
       headers: {
         ...(body !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
