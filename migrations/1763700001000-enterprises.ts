@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { columns } from './dialect';
 
-/** The registry (with its tier machine), annual indicators, stored evaluations and the region's rule overrides. */
+/** The registry (with its tier machine), annual indicators, certifications, stored evaluations and the region's rule overrides. */
 export class Enterprises1763700001000 implements MigrationInterface {
   name = 'Enterprises1763700001000';
 
@@ -77,6 +77,34 @@ export class Enterprises1763700001000 implements MigrationInterface {
     );
     await queryRunner.createTable(
       new Table({
+        name: 'certifications',
+        columns: [
+          c.id(),
+          c.uuid('enterprise_id'),
+          c.varchar('tier', 16),
+          c.varchar('number', 40),
+          c.date('issued_on'),
+          c.date('valid_until'),
+          c.varchar('status', 16),
+          c.varchar('kind', 16),
+          c.varchar('source', 16),
+          c.uuid('application_id', true),
+          c.json('revocation', true),
+          c.uuid('created_by', true),
+          c.int('version'),
+          c.timestamp('created_at'),
+          c.timestamp('updated_at'),
+        ],
+        uniques: [{ name: 'uq_certifications_number', columnNames: ['tier', 'number'] }],
+        indices: [
+          new TableIndex({ name: 'ix_certifications_enterprise', columnNames: ['enterprise_id', 'tier', 'status'] }),
+          new TableIndex({ name: 'ix_certifications_expiry', columnNames: ['status', 'valid_until'] }),
+        ],
+        foreignKeys: [{ columnNames: ['enterprise_id'], referencedTableName: 'enterprises', referencedColumnNames: ['id'] }],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
         name: 'region_configs',
         columns: [
           { ...c.int('version'), isPrimary: true },
@@ -91,7 +119,7 @@ export class Enterprises1763700001000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['region_configs', 'enterprise_evaluations', 'annual_indicators', 'enterprises'])
+    for (const table of ['region_configs', 'certifications', 'enterprise_evaluations', 'annual_indicators', 'enterprises'])
       await queryRunner.dropTable(table);
   }
 }

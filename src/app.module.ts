@@ -7,7 +7,9 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EnterprisesModule } from './enterprises/enterprises.module';
+import { GradingModule } from './grading/grading.module';
 import { HealthModule } from './health/health.module';
+import { IndicatorsModule } from './indicators/indicators.module';
 import { JobsModule } from './jobs/jobs.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { StateModule } from './state/state.module';
@@ -29,6 +31,8 @@ export class AppModule {
         UsersModule,
         AuditModule,
         EnterprisesModule,
+        IndicatorsModule,
+        GradingModule,
         HealthModule,
         ...extraModules,
       ],

@@ -30,6 +30,12 @@ const HTTP_CODES: Record<number, string> = {
 const UNAVAILABLE =
   /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|the database system is (starting|shutting)/i;
 
+/** PostgreSQL 23505 or SQLite's UNIQUE/PRIMARY KEY constraint: a race two writers lost, answered as a clash. */
+function isUniqueViolation(exception: unknown): boolean {
+  const driver = (exception as { driverError?: { code?: string } })?.driverError ?? (exception as { code?: string });
+  return driver?.code === '23505' || driver?.code === 'SQLITE_CONSTRAINT_UNIQUE' || driver?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /**
  * The one place errors become HTTP answers (DOMAIN.md section 10: `{statusCode, code, message, fields?}`).
  * Nothing internal leaks: an unexpected error answers 500 with the request id, and the detail goes to the log.
@@ -79,6 +85,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         message: fastifyError.message ?? 'Bad request',
       };
     }
+    if (isUniqueViolation(exception))
+      return { statusCode: 409, code: 'ALREADY_EXISTS', message: 'A record with the same key already exists' };
     if (exception instanceof Error && UNAVAILABLE.test(exception.message))
       return {
         statusCode: 503,

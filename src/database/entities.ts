@@ -1,6 +1,10 @@
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { LoginFailureEntity } from '../auth/login-failure.entity';
+import { CertificationEntity } from '../certifications/certification.entity';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity';
+import { EnterpriseEvaluationEntity } from '../grading/enterprise-evaluation.entity';
+import { RegionConfigEntity } from '../grading/region-config.entity';
+import { AnnualIndicatorsEntity } from '../indicators/annual-indicators.entity';
 import { JobRecordEntity } from '../jobs/job-record.entity';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { UserEntity } from '../users/user.entity';
@@ -13,4 +17,8 @@ export const ALL_ENTITIES = [
   JobRecordEntity,
   LoginFailureEntity,
   EnterpriseEntity,
+  AnnualIndicatorsEntity,
+  EnterpriseEvaluationEntity,
+  RegionConfigEntity,
+  CertificationEntity,
 ];

@@ -49,6 +49,12 @@ export class EnterprisesService implements OnModuleInit {
   }
 
   async create(dto: CreateEnterpriseDto, actor: Actor): Promise<EnterpriseView> {
+    const entity = await this.tx.run((manager) => this.createIn(manager, dto, actor));
+    this.relay.nudge();
+    return toEnterpriseView(entity);
+  }
+
+  async createIn(manager: EntityManager, dto: CreateEnterpriseDto, actor: Actor): Promise<EnterpriseEntity> {
     const now = new Date();
     const entity: EnterpriseEntity = Object.assign(new EnterpriseEntity(), {
       id: randomUUID(),
@@ -67,24 +73,37 @@ export class EnterprisesService implements OnModuleInit {
       createdAt: now,
       updatedAt: now,
     });
-    await this.tx.run(async (manager) => {
-      if (await manager.exists(EnterpriseEntity, { where: { uscc: dto.uscc } }))
-        throw conflict('USCC_TAKEN', `An enterprise with USCC ${dto.uscc} is already registered`);
-      await manager.insert(EnterpriseEntity, entity);
-      await appendAudit(manager, {
-        entityType: 'enterprise',
-        entityId: entity.id,
-        event: 'REGISTERED',
-        to: entity.state,
-        actorId: actor.id,
-        payload: { ...dto },
-      });
-      await appendOutbox(manager, [
-        { topic: 'enterprise.registered', aggregateType: 'enterprise', aggregateId: entity.id, payload: {} },
-      ]);
+    if (await manager.exists(EnterpriseEntity, { where: { uscc: dto.uscc } }))
+      throw conflict('USCC_TAKEN', `An enterprise with USCC ${dto.uscc} is already registered`);
+    await manager.insert(EnterpriseEntity, entity);
+    await appendAudit(manager, {
+      entityType: 'enterprise',
+      entityId: entity.id,
+      event: 'REGISTERED',
+      to: entity.state,
+      actorId: actor.id,
+      payload: { ...dto },
     });
-    this.relay.nudge();
-    return toEnterpriseView(entity);
+    await appendOutbox(manager, [
+      { topic: 'enterprise.registered', aggregateType: 'enterprise', aggregateId: entity.id, payload: {} },
+    ]);
+    return entity;
+  }
+
+  /**
+   * Creates the enterprise with this USCC, or updates the profile fields that differ (bulk import): the same data
+   * again changes nothing, so importing a file twice is a no-op.
+   */
+  async upsertByUsccIn(manager: EntityManager, dto: CreateEnterpriseDto, actor: Actor) {
+    const existing = await manager.findOne(EnterpriseEntity, { where: { uscc: dto.uscc } });
+    if (!existing) return { enterprise: await this.createIn(manager, dto, actor), outcome: 'created' as const };
+    const changes: UpdateEnterpriseDto = {};
+    for (const key of ['name', 'district', 'registeredOn', 'industry', 'address'] as const)
+      if (dto[key] !== undefined && dto[key] !== existing[key]) changes[key] = dto[key];
+    if (dto.contact && JSON.stringify({ ...dto.contact }) !== JSON.stringify(existing.contact))
+      changes.contact = dto.contact;
+    if (!Object.keys(changes).length) return { enterprise: existing, outcome: 'unchanged' as const };
+    return { enterprise: await this.updateIn(manager, existing.id, changes, actor), outcome: 'updated' as const };
   }
 
   async get(id: string): Promise<EnterpriseView> {
@@ -98,48 +117,55 @@ export class EnterprisesService implements OnModuleInit {
   }
 
   async update(id: string, dto: UpdateEnterpriseDto, actor: Actor): Promise<EnterpriseView> {
-    const { version: expected, ...changes } = dto;
-    const updated = await this.tx.run(async (manager) => {
-      const current = await this.load(manager, id);
-      if (expected !== undefined && expected !== current.version)
-        throw conflict('STALE_VERSION', `enterprise ${id} is at version ${current.version}, not ${expected}`, {
-          currentVersion: current.version,
-        });
-      const patch = { ...changes, ...(changes.contact ? { contact: { ...changes.contact } } : {}) };
-      const result = await manager
-        .createQueryBuilder()
-        .update(EnterpriseEntity)
-        .set({ ...patch, version: () => 'version + 1', updatedAt: new Date() })
-        .where('id = :id AND version = :version', { id, version: current.version })
-        .execute();
-      if (result.affected !== 1)
-        throw conflict('CONCURRENT_UPDATE', `enterprise ${id} was changed by someone else; reload and retry`);
-      const before = Object.fromEntries(
-        Object.keys(changes).map((k) => [k, (current as unknown as Record<string, unknown>)[k]]),
-      );
-      await appendAudit(manager, {
-        entityType: 'enterprise',
-        entityId: id,
-        event: 'PROFILE_UPDATED',
-        from: current.state,
-        to: current.state,
-        actorId: actor.id,
-        payload: { before, after: patch },
-      });
-      // The founding date and district feed grading and reports: re-grade when they change.
-      if (changes.registeredOn && changes.registeredOn !== current.registeredOn)
-        await appendOutbox(manager, [
-          {
-            topic: 'enterprise.updated',
-            aggregateType: 'enterprise',
-            aggregateId: id,
-            payload: { fields: Object.keys(changes) },
-          },
-        ]);
-      return this.load(manager, id);
-    });
+    const updated = await this.tx.run((manager) => this.updateIn(manager, id, dto, actor));
     this.relay.nudge();
     return toEnterpriseView(updated);
+  }
+
+  async updateIn(
+    manager: EntityManager,
+    id: string,
+    dto: UpdateEnterpriseDto,
+    actor: Actor,
+  ): Promise<EnterpriseEntity> {
+    const { version: expected, ...changes } = dto;
+    const current = await this.load(manager, id);
+    if (expected !== undefined && expected !== current.version)
+      throw conflict('STALE_VERSION', `enterprise ${id} is at version ${current.version}, not ${expected}`, {
+        currentVersion: current.version,
+      });
+    const patch = { ...changes, ...(changes.contact ? { contact: { ...changes.contact } } : {}) };
+    const result = await manager
+      .createQueryBuilder()
+      .update(EnterpriseEntity)
+      .set({ ...patch, version: () => 'version + 1', updatedAt: new Date() })
+      .where('id = :id AND version = :version', { id, version: current.version })
+      .execute();
+    if (result.affected !== 1)
+      throw conflict('CONCURRENT_UPDATE', `enterprise ${id} was changed by someone else; reload and retry`);
+    const before = Object.fromEntries(
+      Object.keys(changes).map((k) => [k, (current as unknown as Record<string, unknown>)[k]]),
+    );
+    await appendAudit(manager, {
+      entityType: 'enterprise',
+      entityId: id,
+      event: 'PROFILE_UPDATED',
+      from: current.state,
+      to: current.state,
+      actorId: actor.id,
+      payload: { before, after: patch },
+    });
+    // The founding date and district feed grading and reports: re-grade when they change.
+    if (changes.registeredOn && changes.registeredOn !== current.registeredOn)
+      await appendOutbox(manager, [
+        {
+          topic: 'enterprise.updated',
+          aggregateType: 'enterprise',
+          aggregateId: id,
+          payload: { fields: Object.keys(changes) },
+        },
+      ]);
+    return this.load(manager, id);
   }
 
   async list(query: ListEnterprisesQueryDto, actor: Actor): Promise<Page<EnterpriseView>> {

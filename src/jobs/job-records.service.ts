@@ -1,11 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { forbidden, notFound } from '../common/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
+import { OutboxEventEntity } from '../outbox/outbox-event.entity';
+import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { OnOutboxEvent } from '../outbox/outbox-subscriber.decorator';
+import { appendOutbox } from '../outbox/outbox-writer';
 import { JobRecordEntity } from './job-record.entity';
+import { JOB_QUEUE, JobQueue } from './job-queue';
+
+const JOB_REQUESTED = 'job.requested';
 
 /** Progress and outcome of jobs people start, kept in the database so any API process can answer GET /api/jobs/:id. */
 @Injectable()
@@ -13,9 +20,30 @@ export class JobRecords {
   constructor(
     private readonly tx: TransactionRunner,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly relay: OutboxRelay,
   ) {}
 
-  async create(name: string, params: Record<string, unknown>, actor: Actor): Promise<JobRecordEntity> {
+  /**
+   * Starts a job a person asked for: the record and an outbox row commit together, and the outbox hands the job to the
+   * queue (job id = record id), so a request accepted while Redis is down still runs once Redis is back.
+   */
+  async start(name: string, params: Record<string, unknown>, actor: Actor): Promise<JobRecordEntity> {
+    const record = this.newRecord(name, params, actor);
+    await this.tx.run(async (manager) => {
+      await manager.insert(JobRecordEntity, record);
+      await appendOutbox(manager, [{ topic: JOB_REQUESTED, aggregateType: 'job', aggregateId: record.id, payload: { name } }]);
+    });
+    this.relay.nudge();
+    return record;
+  }
+
+  @OnOutboxEvent(JOB_REQUESTED)
+  async enqueueRequested(event: OutboxEventEntity) {
+    await this.queue.add(String(event.payload.name), { jobRecordId: event.aggregateId }, { jobId: event.aggregateId });
+  }
+
+  private newRecord(name: string, params: Record<string, unknown>, actor: Actor): JobRecordEntity {
     const now = new Date();
     const record: JobRecordEntity = {
       id: randomUUID(),
@@ -31,7 +59,6 @@ export class JobRecords {
       createdAt: now,
       updatedAt: now,
     };
-    await this.tx.run((m) => m.insert(JobRecordEntity, record));
     return record;
   }
 
@@ -40,6 +67,12 @@ export class JobRecords {
     patch: Partial<Pick<JobRecordEntity, 'status' | 'total' | 'done' | 'failed' | 'result' | 'error'>>,
   ) {
     await this.tx.run((m) => m.update(JobRecordEntity, { id }, { ...patch, updatedAt: new Date() }));
+  }
+
+  /** Loads a record for its handler; a completed one means the job already ran to effect (redelivery: do nothing). */
+  async forHandler(id: string): Promise<JobRecordEntity | null> {
+    const record = await this.dataSource.getRepository(JobRecordEntity).findOne({ where: { id } });
+    return record && record.status !== 'completed' ? record : null;
   }
 
   async get(id: string, actor: Actor): Promise<JobRecordEntity> {

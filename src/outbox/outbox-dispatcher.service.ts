@@ -24,16 +24,9 @@ export class OutboxDispatcher implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    for (const { key, method } of discoverMethods<string>(
-      this.discovery,
-      this.scanner,
-      this.reflector,
-      OUTBOX_SUBSCRIBER,
-    )) {
-      const list = this.subscribers.get(key) ?? [];
-      list.push(method as OutboxSubscriber);
-      this.subscribers.set(key, list);
-    }
+    const found = discoverMethods<string[]>(this.discovery, this.scanner, this.reflector, OUTBOX_SUBSCRIBER);
+    for (const { key: topics, method } of found)
+      for (const topic of topics) this.subscribers.set(topic, [...(this.subscribers.get(topic) ?? []), method as OutboxSubscriber]);
   }
 
   topics() {

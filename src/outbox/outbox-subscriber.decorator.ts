@@ -5,10 +5,10 @@ import type { OutboxEventEntity } from './outbox-event.entity';
 export const OUTBOX_SUBSCRIBER = 'cultivation:outbox-subscriber';
 
 /**
- * Marks a method `(event, manager) => Promise<void>` as a consumer of an outbox topic. It runs in the same transaction
+ * Marks a method `(event, manager) => Promise<void>` as a consumer of one or more outbox topics. It runs in the same transaction
  * that marks the event processed, so its effect happens exactly once; it must still be idempotent (a crash between
  * the effect and the commit rolls both back and the event is delivered again).
  */
-export const OnOutboxEvent = (topic: string) => SetMetadata(OUTBOX_SUBSCRIBER, topic);
+export const OnOutboxEvent = (...topics: string[]) => SetMetadata(OUTBOX_SUBSCRIBER, topics);
 
 export type OutboxSubscriber = (event: OutboxEventEntity, manager: EntityManager) => Promise<void>;
