@@ -26,15 +26,20 @@ export class GradingRepository {
 
   async load(ids: string[]): Promise<GradingInput[]> {
     if (!ids.length) return [];
-    const [enterprises, indicators, certificates] = await Promise.all([
-      this.manager.find(EnterpriseEntity, { where: { id: In(ids) }, select: { id: true, registeredOn: true, state: true } }),
-      this.manager.find(AnnualIndicatorsEntity, { where: { enterpriseId: In(ids) }, select: { enterpriseId: true, year: true, data: true } }),
-      this.manager.find(CertificationEntity, {
-        where: { enterpriseId: In(ids), tier: 'high_tech', status: 'active' },
-        select: { enterpriseId: true, issuedOn: true },
-        order: { issuedOn: 'DESC' },
-      }),
-    ]);
+    // Sequential on purpose: inside a transaction the three reads share one connection.
+    const enterprises = await this.manager.find(EnterpriseEntity, {
+      where: { id: In(ids) },
+      select: { id: true, registeredOn: true, state: true },
+    });
+    const indicators = await this.manager.find(AnnualIndicatorsEntity, {
+      where: { enterpriseId: In(ids) },
+      select: { enterpriseId: true, year: true, data: true },
+    });
+    const certificates = await this.manager.find(CertificationEntity, {
+      where: { enterpriseId: In(ids), tier: 'high_tech', status: 'active' },
+      select: { enterpriseId: true, issuedOn: true },
+      order: { issuedOn: 'DESC' },
+    });
     const years = new Map<string, IndicatorYear[]>();
     for (const row of indicators) years.set(row.enterpriseId, [...(years.get(row.enterpriseId) ?? []), row]);
     const certificate = new Map<string, string>();

@@ -1,0 +1,144 @@
+import { createEnterprise, freshUscc } from './helpers/fixtures';
+import { bootTestApp, TestApp, userWithToken } from './helpers/test-app';
+
+describe('enterprise registry', () => {
+  let t: TestApp;
+  let caseworker: { token: string };
+  beforeAll(async () => {
+    t = await bootTestApp();
+    caseworker = await userWithToken(t, 'caseworker');
+  });
+  afterAll(() => t.close());
+
+  it('registers an enterprise as a startup, checking the USCC check character and uniqueness', async () => {
+    const uscc = freshUscc();
+    const created = await t.http.post(
+      '/api/enterprises',
+      {
+        uscc,
+        name: '厦门星河科技有限公司',
+        district: '思明区',
+        registeredOn: '2020-05-06',
+        contact: { name: '李雷', phone: '0592-1234567' },
+      },
+      caseworker.token,
+    );
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ uscc, tier: 'startup', colour: 'orange', version: 1 });
+    expect(created.json().id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const wrongCheck = uscc.slice(0, 17) + (uscc[17] === '0' ? '1' : '0');
+    const bad = await t.http.post(
+      '/api/enterprises',
+      { uscc: wrongCheck, name: 'x', district: 'y', registeredOn: '2020-01-01' },
+      caseworker.token,
+    );
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields).toEqual([expect.objectContaining({ field: 'uscc' })]);
+    expect(bad.json().fields[0].reason).toMatch(/check character/);
+
+    const dup = await t.http.post(
+      '/api/enterprises',
+      { uscc, name: 'x', district: 'y', registeredOn: '2020-01-01' },
+      caseworker.token,
+    );
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().code).toBe('USCC_TAKEN');
+
+    const invalid = await t.http.post(
+      '/api/enterprises',
+      { uscc: freshUscc(), name: '', district: 'y', registeredOn: '2020-02-30', nickname: 1 },
+      caseworker.token,
+    );
+    expect(invalid.statusCode).toBe(400);
+    expect(
+      invalid
+        .json()
+        .fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['name', 'nickname', 'registeredOn']);
+  });
+
+  it('lets only caseworkers, managers and admins register', async () => {
+    const reviewer = await userWithToken(t, 'reviewer', { expertise: 'technical' });
+    const res = await t.http.post(
+      '/api/enterprises',
+      { uscc: freshUscc(), name: 'x', district: 'y', registeredOn: '2020-01-01' },
+      reviewer.token,
+    );
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('shows an enterprise user its own enterprise only: 404 for another, a list of one', async () => {
+    const own = await createEnterprise(t);
+    const other = await createEnterprise(t);
+    const user = await userWithToken(t, 'enterprise', { enterpriseId: own.id });
+    expect((await t.http.get(`/api/enterprises/${own.id}`, user.token)).json().id).toBe(own.id);
+    expect((await t.http.get(`/api/enterprises/${other.id}`, user.token)).statusCode).toBe(404);
+    expect((await t.http.patch(`/api/enterprises/${other.id}`, { name: 'hijack' }, user.token)).statusCode).toBe(404);
+    const list = (await t.http.get('/api/enterprises?pageSize=100', user.token)).json();
+    expect(list).toEqual({ items: [expect.objectContaining({ id: own.id })], total: 1 });
+  });
+
+  it('updates the profile with optimistic locking and audits the change', async () => {
+    const e = await createEnterprise(t);
+    const ok = await t.http.patch(
+      `/api/enterprises/${e.id}`,
+      { name: '新名称科技有限公司', version: 1 },
+      caseworker.token,
+    );
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ name: '新名称科技有限公司', version: 2 });
+    const stale = await t.http.patch(`/api/enterprises/${e.id}`, { name: '另一个名称', version: 1 }, caseworker.token);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('STALE_VERSION');
+    const noUscc = await t.http.patch(`/api/enterprises/${e.id}`, { uscc: freshUscc() }, caseworker.token);
+    expect(noUscc.statusCode).toBe(400);
+    const audit = (await t.http.get(`/api/audit?entityType=enterprise&entityId=${e.id}`, t.adminToken)).json();
+    expect(audit.items.map((a: { event: string }) => a.event)).toEqual(['PROFILE_UPDATED', 'REGISTERED']);
+    expect(audit.items[0].payload).toMatchObject({ before: { name: e.name }, after: { name: '新名称科技有限公司' } });
+  });
+
+  it('lists with filters, search by name or USCC, paging and sorting', async () => {
+    const district = `测试区${Date.now()}`;
+    const made = [];
+    for (const name of ['丙公司', '甲公司', '乙公司']) made.push(await createEnterprise(t, { district, name }));
+    const page1 = (
+      await t.http.get(`/api/enterprises?district=${encodeURIComponent(district)}&pageSize=2&sort=name`, t.adminToken)
+    ).json();
+    expect(page1.total).toBe(3);
+    expect(page1.items).toHaveLength(2);
+    const page2 = (
+      await t.http.get(
+        `/api/enterprises?district=${encodeURIComponent(district)}&pageSize=2&page=2&sort=name`,
+        t.adminToken,
+      )
+    ).json();
+    const names = [...page1.items, ...page2.items].map((e: { name: string }) => e.name);
+    expect([...names].sort()).toEqual(['丙公司', '乙公司', '甲公司'].sort());
+    expect(names).toEqual([...names].sort());
+    const byUscc = (await t.http.get(`/api/enterprises?q=${made[1].uscc.slice(0, 16)}`, t.adminToken)).json();
+    expect(byUscc.items.map((e: { id: string }) => e.id)).toContain(made[1].id);
+    const byName = (
+      await t.http.get(
+        `/api/enterprises?q=${encodeURIComponent('甲公')}&district=${encodeURIComponent(district)}`,
+        t.adminToken,
+      )
+    ).json();
+    expect(byName).toMatchObject({ total: 1, items: [{ id: made[1].id }] });
+    const filtered = (
+      await t.http.get(
+        `/api/enterprises?tier=startup&colour=orange&district=${encodeURIComponent(district)}`,
+        t.adminToken,
+      )
+    ).json();
+    expect(filtered.total).toBe(3);
+    const none = (
+      await t.http.get(`/api/enterprises?colour=green&district=${encodeURIComponent(district)}`, t.adminToken)
+    ).json();
+    expect(none.total).toBe(0);
+    for (const bad of ['tier=king', 'colour=purple', 'page=0', 'pageSize=1000', 'sort=uscc', 'extra=1'])
+      expect((await t.http.get(`/api/enterprises?${bad}`, t.adminToken)).statusCode).toBe(400);
+    expect((await t.http.get('/api/enterprises/not-a-uuid', t.adminToken)).statusCode).toBe(400);
+  });
+});
