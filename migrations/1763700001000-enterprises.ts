@@ -100,7 +100,9 @@ export class Enterprises1763700001000 implements MigrationInterface {
           new TableIndex({ name: 'ix_certifications_enterprise', columnNames: ['enterprise_id', 'tier', 'status'] }),
           new TableIndex({ name: 'ix_certifications_expiry', columnNames: ['status', 'valid_until'] }),
         ],
-        foreignKeys: [{ columnNames: ['enterprise_id'], referencedTableName: 'enterprises', referencedColumnNames: ['id'] }],
+        foreignKeys: [
+          { columnNames: ['enterprise_id'], referencedTableName: 'enterprises', referencedColumnNames: ['id'] },
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -119,7 +121,13 @@ export class Enterprises1763700001000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['region_configs', 'certifications', 'enterprise_evaluations', 'annual_indicators', 'enterprises'])
+    for (const table of [
+      'region_configs',
+      'certifications',
+      'enterprise_evaluations',
+      'annual_indicators',
+      'enterprises',
+    ])
       await queryRunner.dropTable(table);
   }
 }

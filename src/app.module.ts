@@ -4,11 +4,13 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { GlobalExceptionFilter } from './common/global-exception.filter';
 import { AppConfig } from './config/app-config';
+import { CertificationsModule } from './certifications/certifications.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EnterprisesModule } from './enterprises/enterprises.module';
 import { GradingModule } from './grading/grading.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { JobsModule } from './jobs/jobs.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -33,6 +35,8 @@ export class AppModule {
         EnterprisesModule,
         IndicatorsModule,
         GradingModule,
+        CertificationsModule,
+        ImportsModule,
         HealthModule,
         ...extraModules,
       ],

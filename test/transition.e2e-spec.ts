@@ -3,7 +3,7 @@ import { AuditEventEntity } from '../src/audit/audit-event.entity';
 import { SYSTEM_ACTOR } from '../src/auth/actor';
 import { DomainError } from '../src/common/domain-error';
 import { EnterpriseEntity } from '../src/enterprises/enterprise.entity';
-import { TIER_MACHINE_ID } from '../src/enterprises/tier.machine';
+import { TIER_MACHINE_ID, TIER_MACHINE_VERSION } from '../src/enterprises/tier.machine';
 import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
 import { TransitionService } from '../src/state/transition.service';
 import { createEnterprise } from './helpers/fixtures';
@@ -96,6 +96,10 @@ describe('one way to change state: the transition service', () => {
     expect(result).toMatchObject({ from: 'startup', to: 'tech_sme', version: 2 });
     expect(result.allowedEvents.sort()).toEqual(['EXITED', 'EXPIRED', 'RECOGNISED', 'REVOKED']);
     const row = await db.getRepository(EnterpriseEntity).findOneByOrFail({ id });
-    expect(row).toMatchObject({ machineId: TIER_MACHINE_ID, machineVersion: 1, snapshot: { value: 'tech_sme' } });
+    expect(row).toMatchObject({
+      machineId: TIER_MACHINE_ID,
+      machineVersion: TIER_MACHINE_VERSION,
+      snapshot: { value: 'tech_sme' },
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { LoginFailureEntity } from '../auth/login-failure.entity';
 import { CertificationEntity } from '../certifications/certification.entity';
+import { NoticeEntity } from '../certifications/notice.entity';
+import { RevocationEntity } from '../certifications/revocation.entity';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { EnterpriseEvaluationEntity } from '../grading/enterprise-evaluation.entity';
 import { RegionConfigEntity } from '../grading/region-config.entity';
@@ -21,4 +23,6 @@ export const ALL_ENTITIES = [
   EnterpriseEvaluationEntity,
   RegionConfigEntity,
   CertificationEntity,
+  RevocationEntity,
+  NoticeEntity,
 ];

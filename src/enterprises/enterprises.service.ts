@@ -14,7 +14,7 @@ import { MachineRegistry } from '../state/machine-registry';
 import { CreateEnterpriseDto, ListEnterprisesQueryDto, UpdateEnterpriseDto } from './enterprise.dto';
 import { EnterpriseEntity } from './enterprise.entity';
 import { EnterpriseView, toEnterpriseView } from './enterprise.view';
-import { TIER_MACHINE_ID, TIER_MACHINE_VERSION, tierMachine } from './tier.machine';
+import { migrateTierSnapshot, TIER_MACHINE_ID, TIER_MACHINE_VERSION, tierMachine } from './tier.machine';
 
 const SORT_COLUMNS: Record<string, string> = {
   name: 'e.name',
@@ -41,6 +41,7 @@ export class EnterprisesService implements OnModuleInit {
       machine: tierMachine as never,
       entity: EnterpriseEntity,
       entityType: 'enterprise',
+      migrate: migrateTierSnapshot,
     });
     // An enterprise owns itself; this resolver also tells the guard (and user creation) whether it exists.
     this.ownership.register('enterprise', async (id) =>

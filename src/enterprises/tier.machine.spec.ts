@@ -1,5 +1,5 @@
 import { initialTransition, transition } from 'xstate';
-import { tierMachine, TierEvent } from './tier.machine';
+import { migrateTierSnapshot, tierMachine, TierEvent } from './tier.machine';
 
 const run = (events: TierEvent[]) => {
   let [snapshot] = initialTransition(tierMachine);
@@ -64,5 +64,22 @@ describe('tier machine', () => {
         { type: 'REINSTATED', tier: 'startup' },
       ]).state,
     ).toBe('startup');
+  });
+
+  it('records the date the current tier began, and upgrades v1 snapshots (no tierSince) on load', () => {
+    const r = run([{ type: 'RECOGNISED', tier: 'high_tech', kind: 'first', on: '2025-11-20' }]);
+    expect(r.snapshot.context.tierSince).toBe('2025-11-20');
+    const renewal = transition(tierMachine, r.snapshot, {
+      type: 'RECOGNISED',
+      tier: 'high_tech',
+      kind: 'renewal',
+      on: '2028-11-01',
+    })[0];
+    expect(renewal.context.tierSince).toBe('2025-11-20');
+    const v1 = { value: 'tech_sme', context: {} };
+    const upgraded = migrateTierSnapshot(v1, 1);
+    expect(upgraded).toEqual({ value: 'tech_sme', context: { tierSince: null } });
+    const restored = tierMachine.resolveState(upgraded as never);
+    expect(restored.can({ type: 'EXPIRED', fallback: 'startup' })).toBe(true);
   });
 });

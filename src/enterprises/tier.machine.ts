@@ -1,4 +1,5 @@
-import { emit, setup } from 'xstate';
+import { assign, emit, setup } from 'xstate';
+import type { StoredSnapshot } from '../state/machine-definition';
 
 /** The rungs, lowest first (梯次: 初创企业 → 科技型中小企业 → 高新技术企业 → 科技领军企业). */
 export const TIERS = ['startup', 'tech_sme', 'high_tech', 'leader'] as const;
@@ -6,21 +7,40 @@ export type Tier = (typeof TIERS)[number];
 export type TierState = Tier | 'exited';
 export const tierRank = (tier: Tier) => TIERS.indexOf(tier);
 
-export type TierEvent =
+/** Every event carries `on`, the ISO date it takes effect, so the machine stays a pure function of its input. */
+export type TierEvent = { on?: string } &
   /** A certification became active; `kind` tells first recognition from re-recognition (subsidies differ). */
-  | { type: 'RECOGNISED'; tier: Exclude<Tier, 'startup'>; kind: 'first' | 'renewal'; certificationId?: string }
-  /** The certification behind the current tier lapsed; `fallback` is the highest tier still held. */
-  | { type: 'EXPIRED'; fallback: Tier; certificationId?: string }
-  | { type: 'REVOKED'; fallback: Tier; fraud: boolean; certificationId?: string }
-  /** Deregistered or moved out of the region. */
-  | { type: 'EXITED'; reason: string }
-  /** Moved back in or re-registered: starts again from the certifications still held. */
-  | { type: 'REINSTATED'; tier: Tier };
+  (
+    | {
+        type: 'RECOGNISED';
+        tier: Exclude<Tier, 'startup'>;
+        kind: 'first' | 'renewal';
+        certificationId?: string;
+        issuedOn?: string;
+      }
+    /** The certification behind the current tier lapsed; `fallback` is the highest tier still held. */
+    | { type: 'EXPIRED'; fallback: Tier; certificationId?: string }
+    | { type: 'REVOKED'; fallback: Tier; fraud: boolean; certificationId?: string }
+    /** Deregistered or moved out of the region. */
+    | { type: 'EXITED'; reason: string }
+    /** Moved back in or re-registered: starts again from the certifications still held. */
+    | { type: 'REINSTATED'; tier: Tier }
+  );
 
 export const TIER_MACHINE_ID = 'enterprise-tier';
-export const TIER_MACHINE_VERSION = 1;
+/** v2 added `tierSince` to the context (the date the current tier began); v1 snapshots are upgraded on load. */
+export const TIER_MACHINE_VERSION = 2;
 
-type Ctx = Record<string, never>;
+interface Ctx {
+  tierSince: string | null;
+}
+
+/** Upgrades a stored snapshot of an older definition (rows are never rewritten in bulk). */
+export function migrateTierSnapshot(snapshot: StoredSnapshot, fromVersion: number): StoredSnapshot {
+  let upgraded = snapshot;
+  if (fromVersion < 2) upgraded = { ...upgraded, context: { tierSince: null, ...upgraded.context } };
+  return upgraded;
+}
 
 const recognisedTo = (target: Exclude<Tier, 'startup'>) => ({
   guard: ({ event }: { event: TierEvent }) => event.type === 'RECOGNISED' && event.tier === target,
@@ -35,15 +55,20 @@ const recognisedTo = (target: Exclude<Tier, 'startup'>) => ({
 export const tierMachine = setup({
   types: { context: {} as Ctx, events: {} as TierEvent },
   guards: {
-    fallsBelow: ({ event }, params: { rank: number }) =>
-      (event.type === 'EXPIRED' || event.type === 'REVOKED') && tierRank(event.fallback) < params.rank,
     recognisedBelowOrAt: ({ event }, params: { rank: number }) =>
       event.type === 'RECOGNISED' && tierRank(event.tier) <= params.rank,
   },
   actions: {
+    markTierSince: assign({ tierSince: ({ event, context }) => event.on ?? context.tierSince }),
     emitRecognised: emit(({ event }) => {
       const e = event as Extract<TierEvent, { type: 'RECOGNISED' }>;
-      return { type: 'tier.recognised', tier: e.tier, kind: e.kind, certificationId: e.certificationId ?? null };
+      return {
+        type: 'tier.recognised',
+        tier: e.tier,
+        kind: e.kind,
+        certificationId: e.certificationId ?? null,
+        issuedOn: e.issuedOn ?? e.on ?? null,
+      };
     }),
     emitLapsed: emit(({ event }) => {
       const e = event as Extract<TierEvent, { type: 'EXPIRED' | 'REVOKED' }>;
@@ -59,7 +84,7 @@ export const tierMachine = setup({
 }).createMachine({
   id: TIER_MACHINE_ID,
   initial: 'startup',
-  context: {},
+  context: { tierSince: null },
   states: Object.fromEntries([
     ...TIERS.map((tier) => {
       const rank = tierRank(tier);
@@ -70,7 +95,7 @@ export const tierMachine = setup({
         {
           on: {
             RECOGNISED: [
-              ...upward.map((t) => ({ ...recognisedTo(t), actions: 'emitRecognised' as const })),
+              ...upward.map((t) => ({ ...recognisedTo(t), actions: ['markTierSince', 'emitRecognised'] })),
               // Same or lower tier recognised (a renewal, or a tech SME entry while high-tech): the tier stays.
               { guard: { type: 'recognisedBelowOrAt' as const, params: { rank } }, actions: 'emitRecognised' as const },
             ],
@@ -82,12 +107,12 @@ export const tierMachine = setup({
                       guard: ({ event }: { event: TierEvent }) =>
                         (event.type === 'EXPIRED' || event.type === 'REVOKED') && event.fallback === t,
                       target: t,
-                      actions: 'emitLapsed' as const,
+                      actions: ['markTierSince', 'emitLapsed'],
                     })),
                   ]),
                 )
               : {}),
-            EXITED: { target: 'exited', actions: 'emitExited' as const },
+            EXITED: { target: 'exited', actions: ['markTierSince', 'emitExited'] },
           },
         },
       ];
@@ -99,6 +124,7 @@ export const tierMachine = setup({
           REINSTATED: TIERS.map((t) => ({
             guard: ({ event }: { event: TierEvent }) => event.type === 'REINSTATED' && event.tier === t,
             target: t,
+            actions: 'markTierSince',
           })),
         },
       },
