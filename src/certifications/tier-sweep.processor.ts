@@ -12,6 +12,7 @@ import { declareJobNames } from '../jobs/job-names';
 import { JobRecords } from '../jobs/job-records.service';
 import { declareRepeatableJob } from '../jobs/worker-runtime.service';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { appendOutbox } from '../outbox/outbox-writer';
 import { TransitionService } from '../state/transition.service';
 import { CertificationEntity } from './certification.entity';
 import { CertificationsService } from './certifications.service';
@@ -113,6 +114,18 @@ export class TierSweepProcessor {
           actorId: null,
           payload: { asOf, validUntil: certification.validUntil, enterpriseId: certification.enterpriseId },
         });
+        await appendOutbox(manager, [
+          {
+            topic: 'certification.expired',
+            aggregateType: 'enterprise',
+            aggregateId: certification.enterpriseId,
+            payload: {
+              certificationId: certification.id,
+              tier: certification.tier,
+              validUntil: certification.validUntil,
+            },
+          },
+        ]);
         const change = await syncTierDown(
           manager,
           this.transitions,

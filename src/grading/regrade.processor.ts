@@ -38,6 +38,9 @@ export class RegradeProcessor {
     'tier.recognised',
     'tier.expired',
     'tier.revoked',
+    // A lapse that leaves the tier unchanged (a high-tech certificate of a leader) still changes the colour.
+    'certification.expired',
+    'certification.revoked',
   )
   async onChange(event: OutboxEventEntity, manager: EntityManager) {
     await this.grading.regradeIn(manager, [event.aggregateId]);
@@ -66,7 +69,12 @@ export class RegradeProcessor {
     const colours: Record<string, number> = { ...(record.result?.colours ?? {}) };
     for (;;) {
       const ids = (
-        await scope().select('e.id', 'id').andWhere('e.id > :cursor', { cursor }).orderBy('e.id', 'ASC').limit(BATCH).getRawMany()
+        await scope()
+          .select('e.id', 'id')
+          .andWhere('e.id > :cursor', { cursor })
+          .orderBy('e.id', 'ASC')
+          .limit(BATCH)
+          .getRawMany()
       ).map((r: { id: string }) => r.id);
       if (!ids.length) break;
       const grades = await this.tx.run((manager) => this.grading.regradeIn(manager, ids, config, asOf));
