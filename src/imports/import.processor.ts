@@ -159,7 +159,6 @@ export class ImportProcessor {
       }
     }
 
-    console.log('TX ms', (globalThis as any).__txms);
     const result = tally.result(file);
     await this.records.update(record.id, {
       status: 'completed',
@@ -200,9 +199,7 @@ export class ImportProcessor {
     // A second try covers losing a race with another writer (two imports creating the same enterprise at once).
     for (let attempt = 1; ; attempt++) {
       try {
-        const t0 = performance.now();
         const outcome = await this.tx.run((manager) => this.writeRow(manager, row, actor));
-        (globalThis as any).__txms = ((globalThis as any).__txms ?? 0) + performance.now() - t0;
         consistency.accepted(row);
         return { ok: true, uscc: row.enterprise.uscc, ...outcome };
       } catch (error) {
