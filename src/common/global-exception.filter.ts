@@ -33,7 +33,11 @@ const UNAVAILABLE =
 /** PostgreSQL 23505 or SQLite's UNIQUE/PRIMARY KEY constraint: a race two writers lost, answered as a clash. */
 function isUniqueViolation(exception: unknown): boolean {
   const driver = (exception as { driverError?: { code?: string } })?.driverError ?? (exception as { code?: string });
-  return driver?.code === '23505' || driver?.code === 'SQLITE_CONSTRAINT_UNIQUE' || driver?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    driver?.code === '23505' ||
+    driver?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    driver?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /**

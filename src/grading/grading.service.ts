@@ -54,7 +54,12 @@ export class GradingService {
         result,
         evaluatedAt: now,
       });
-      grades.push({ id: input.id, colour: result.colour, techSmeScore: result.techSme.score, gapCount: result.gaps.length });
+      grades.push({
+        id: input.id,
+        colour: result.colour,
+        techSmeScore: result.techSme.score,
+        gapCount: result.gaps.length,
+      });
     }
     await repository.save(evaluations, grades, ungraded);
     return grades;

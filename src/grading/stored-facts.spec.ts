@@ -9,14 +9,22 @@ const base = {
   totalCosts: 40_000_000,
   ip: { classI: 0, classII: 3 },
   supportedField: true,
-  declarations: { majorViolation: false, restrictedIndustry: false, dishonestyList: false, superDeductionExcluded: false },
+  declarations: {
+    majorViolation: false,
+    restrictedIndustry: false,
+    dishonestyList: false,
+    superDeductionExcluded: false,
+  },
   directQualifications: [],
 };
 
 describe('storedFacts', () => {
   const years = [
     { year: 2022, data: { ...base, employees: 999, revenue: 1, rdExpense: 1, domesticRdExpense: 1, netAssets: 1 } },
-    { year: 2024, data: { ...base, revenue: 36_000_000, rdExpense: 1_800_000, domesticRdExpense: 1_700_000, netAssets: 24_000_000 } },
+    {
+      year: 2024,
+      data: { ...base, revenue: 36_000_000, rdExpense: 1_800_000, domesticRdExpense: 1_700_000, netAssets: 24_000_000 },
+    },
     {
       year: 2025,
       data: {
@@ -31,7 +39,10 @@ describe('storedFacts', () => {
         innovation: { ip: 18, conversion: 19, rdManagement: 14 },
       },
     },
-    { year: 2023, data: { ...base, revenue: 30_000_000, rdExpense: 1_500_000, domesticRdExpense: 1_500_000, netAssets: 20_000_000 } },
+    {
+      year: 2023,
+      data: { ...base, revenue: 30_000_000, rdExpense: 1_500_000, domesticRdExpense: 1_500_000, netAssets: 20_000_000 },
+    },
   ];
 
   it('reads the latest year for non-financial facts and the latest three years of financials', () => {
@@ -47,7 +58,9 @@ describe('storedFacts', () => {
   });
 
   it('passes the active high-tech certificate and answers null when nothing is on file', () => {
-    expect(storedFacts('2019-04-01', years as never, '2024-12-01', '2026-06-30')!.highTechCertificate).toEqual({ issuedOn: '2024-12-01' });
+    expect(storedFacts('2019-04-01', years as never, '2024-12-01', '2026-06-30')!.highTechCertificate).toEqual({
+      issuedOn: '2024-12-01',
+    });
     expect(storedFacts('2019-04-01', [], null, '2026-06-30')).toBeNull();
   });
 });

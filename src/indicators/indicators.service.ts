@@ -67,11 +67,16 @@ export class IndicatorsService {
     dto: AnnualIndicatorsDto,
     actor: Actor,
   ): Promise<FileResult> {
-    const enterprise = await manager.findOne(EnterpriseEntity, { where: { id: enterpriseId }, select: { id: true, registeredOn: true } });
+    const enterprise = await manager.findOne(EnterpriseEntity, {
+      where: { id: enterpriseId },
+      select: { id: true, registeredOn: true },
+    });
     if (!enterprise) throw notFound('enterprise', enterpriseId);
     const founded = Number(enterprise.registeredOn.slice(0, 4));
     if (year < founded)
-      throw validationFailed([{ field: 'year', reason: `year must not be before the enterprise was registered (${founded})` }]);
+      throw validationFailed([
+        { field: 'year', reason: `year must not be before the enterprise was registered (${founded})` },
+      ]);
     const data = instanceToPlain(dto) as AnnualIndicatorsData;
     const existing = await manager.findOne(AnnualIndicatorsEntity, { where: { enterpriseId, year } });
     const now = new Date();
@@ -88,7 +93,8 @@ export class IndicatorsService {
         .set({ data, version: () => 'version + 1', updatedAt: now })
         .where('id = :id AND version = :version', { id: existing.id, version: existing.version })
         .execute();
-      if (update.affected !== 1) throw conflict('CONCURRENT_UPDATE', `indicators ${year} were changed by someone else; retry`);
+      if (update.affected !== 1)
+        throw conflict('CONCURRENT_UPDATE', `indicators ${year} were changed by someone else; retry`);
       row = { ...existing, data, version: existing.version + 1, updatedAt: now };
     }
     await appendAudit(manager, {
@@ -99,13 +105,20 @@ export class IndicatorsService {
       payload: { enterpriseId, year, before: existing?.data ?? null, after: data },
     });
     await appendOutbox(manager, [
-      { topic: 'indicators.filed', aggregateType: 'enterprise', aggregateId: enterpriseId, payload: { year, version: row.version } },
+      {
+        topic: 'indicators.filed',
+        aggregateType: 'enterprise',
+        aggregateId: enterpriseId,
+        payload: { year, version: row.version },
+      },
     ]);
     return { created: !existing, changed: true, view: toIndicatorsView(row) };
   }
 
   async list(enterpriseId: string) {
-    const rows = await this.dataSource.getRepository(AnnualIndicatorsEntity).find({ where: { enterpriseId }, order: { year: 'DESC' } });
+    const rows = await this.dataSource
+      .getRepository(AnnualIndicatorsEntity)
+      .find({ where: { enterpriseId }, order: { year: 'DESC' } });
     return { items: rows.map(toIndicatorsView), total: rows.length };
   }
 

@@ -32,7 +32,9 @@ export class JobRecords {
     const record = this.newRecord(name, params, actor);
     await this.tx.run(async (manager) => {
       await manager.insert(JobRecordEntity, record);
-      await appendOutbox(manager, [{ topic: JOB_REQUESTED, aggregateType: 'job', aggregateId: record.id, payload: { name } }]);
+      await appendOutbox(manager, [
+        { topic: JOB_REQUESTED, aggregateType: 'job', aggregateId: record.id, payload: { name } },
+      ]);
     });
     this.relay.nudge();
     return record;

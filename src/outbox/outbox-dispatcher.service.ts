@@ -26,7 +26,8 @@ export class OutboxDispatcher implements OnModuleInit {
   onModuleInit() {
     const found = discoverMethods<string[]>(this.discovery, this.scanner, this.reflector, OUTBOX_SUBSCRIBER);
     for (const { key: topics, method } of found)
-      for (const topic of topics) this.subscribers.set(topic, [...(this.subscribers.get(topic) ?? []), method as OutboxSubscriber]);
+      for (const topic of topics)
+        this.subscribers.set(topic, [...(this.subscribers.get(topic) ?? []), method as OutboxSubscriber]);
   }
 
   topics() {
