@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { JobsModule } from './jobs/jobs.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { StateModule } from './state/state.module';
 import { UsersModule } from './users/users.module';
@@ -32,6 +33,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         AuditModule,
+        NotificationsModule,
         EnterprisesModule,
         IndicatorsModule,
         GradingModule,

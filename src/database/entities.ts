@@ -8,6 +8,7 @@ import { EnterpriseEvaluationEntity } from '../grading/enterprise-evaluation.ent
 import { RegionConfigEntity } from '../grading/region-config.entity';
 import { AnnualIndicatorsEntity } from '../indicators/annual-indicators.entity';
 import { JobRecordEntity } from '../jobs/job-record.entity';
+import { NotificationEntity } from '../notifications/notification.entity';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { UserEntity } from '../users/user.entity';
 
@@ -25,4 +26,5 @@ export const ALL_ENTITIES = [
   CertificationEntity,
   RevocationEntity,
   NoticeEntity,
+  NotificationEntity,
 ];
