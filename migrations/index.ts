@@ -1,6 +1,7 @@
 import { Foundation1763700000000 } from './1763700000000-foundation';
 import { Enterprises1763700001000 } from './1763700001000-enterprises';
 import { TierLifecycle1763700002000 } from './1763700002000-tier-lifecycle';
+import { Calendar1763700003000 } from './1763700003000-calendar';
 import { Notifications1763700004000 } from './1763700004000-notifications';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
@@ -8,5 +9,6 @@ export const ALL_MIGRATIONS = [
   Foundation1763700000000,
   Enterprises1763700001000,
   TierLifecycle1763700002000,
+  Calendar1763700003000,
   Notifications1763700004000,
 ];

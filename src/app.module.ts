@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { GlobalExceptionFilter } from './common/global-exception.filter';
 import { AppConfig } from './config/app-config';
 import { CertificationsModule } from './certifications/certifications.module';
@@ -38,6 +39,7 @@ export class AppModule {
         IndicatorsModule,
         GradingModule,
         CertificationsModule,
+        CalendarModule,
         ImportsModule,
         HealthModule,
         ...extraModules,

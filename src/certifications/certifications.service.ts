@@ -83,74 +83,92 @@ export class CertificationsService implements OnModuleInit {
    * machine as RECOGNISED, exactly like a recognition from our own review.
    */
   async record(enterpriseId: string, dto: RecordCertificationDto, actor: Actor) {
-    const today = chinaToday();
     const problem = numberProblem(dto.tier, dto.number, dto.issuedOn, this.formats);
     if (problem) throw validationFailed([{ field: 'number', reason: problem }]);
-    if (dto.issuedOn > today)
+    if (dto.issuedOn > chinaToday())
       throw validationFailed([{ field: 'issuedOn', reason: 'issuedOn must not be in the future' }]);
-    const leaderYears = (await this.regionConfig.current()).config.leader.certificateValidityYears;
-    const saved = await this.tx.run(async (manager) => {
-      const enterprise = await manager.findOne(EnterpriseEntity, { where: { id: enterpriseId } });
-      if (!enterprise) throw notFound('enterprise', enterpriseId);
-      if (await manager.exists(CertificationEntity, { where: { tier: dto.tier, number: dto.number } }))
-        throw conflict('CERTIFICATE_NUMBER_TAKEN', `${dto.tier} number ${dto.number} is already recorded`);
-      const history = await manager.find(CertificationEntity, { where: { enterpriseId } });
-      const bar = barFor(history, dto.tier, dto.issuedOn);
-      if (bar) throw barred(dto.tier, bar.until, bar.reason);
-      const until = validUntil(dto.tier, dto.issuedOn, leaderYears);
-      const active = today <= until;
-      const now = new Date();
-      const certification: CertificationEntity = {
-        id: randomUUID(),
-        enterpriseId,
-        tier: dto.tier,
-        number: dto.number,
-        issuedOn: dto.issuedOn,
-        validUntil: until,
-        status: active ? 'active' : 'expired',
-        kind: recognitionKind(history, dto.tier),
-        source: 'record',
-        applicationId: null,
-        revocation: null,
-        createdBy: actor.id,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      const superseded = active
-        ? history
-            .filter((c) => c.tier === dto.tier && c.status === 'active' && c.issuedOn <= dto.issuedOn)
-            .map((c) => c.id)
-        : [];
-      if (superseded.length)
-        await manager.update(CertificationEntity, { id: In(superseded) }, { status: 'superseded', updatedAt: now });
-      await manager.insert(CertificationEntity, certification);
-      await appendAudit(manager, {
-        entityType: 'certification',
-        entityId: certification.id,
-        event: 'RECORDED',
-        to: certification.status,
-        actorId: actor.id,
-        payload: { ...dto, enterpriseId, kind: certification.kind, validUntil: until, superseded },
-      });
-      if (active)
-        await this.transitions.applyIn(manager, {
-          machineId: TIER_MACHINE_ID,
-          entityId: enterpriseId,
-          event: {
-            type: 'RECOGNISED',
-            tier: dto.tier,
-            kind: certification.kind,
-            certificationId: certification.id,
-            issuedOn: dto.issuedOn,
-            on: today,
-          },
-          actor,
-        });
-      return certification;
-    });
+    const saved = await this.tx.run((manager) => this.issueIn(manager, enterpriseId, dto, null, actor));
     this.relay.nudge();
     return toCertificationView(saved);
+  }
+
+  /**
+   * Issues a certification inside the caller's transaction: from existing records (`applicationId` null) or from our
+   * own review (the application that led to it). First or renewal follows the enterprise's history; an active one
+   * supersedes the previous certificate of its tier and is sent to the tier machine as RECOGNISED.
+   */
+  async issueIn(
+    manager: EntityManager,
+    enterpriseId: string,
+    dto: RecordCertificationDto,
+    applicationId: string | null,
+    actor: Actor,
+  ): Promise<CertificationEntity> {
+    const today = chinaToday();
+    const leaderYears = (await this.regionConfig.current(manager)).config.leader.certificateValidityYears;
+    const enterprise = await manager.findOne(EnterpriseEntity, { where: { id: enterpriseId } });
+    if (!enterprise) throw notFound('enterprise', enterpriseId);
+    if (await manager.exists(CertificationEntity, { where: { tier: dto.tier, number: dto.number } }))
+      throw conflict('CERTIFICATE_NUMBER_TAKEN', `${dto.tier} number ${dto.number} is already recorded`);
+    const history = await manager.find(CertificationEntity, { where: { enterpriseId } });
+    const bar = barFor(history, dto.tier, dto.issuedOn);
+    if (bar) throw barred(dto.tier, bar.until, bar.reason);
+    const until = validUntil(dto.tier, dto.issuedOn, leaderYears);
+    const active = today <= until;
+    const now = new Date();
+    const certification: CertificationEntity = {
+      id: randomUUID(),
+      enterpriseId,
+      tier: dto.tier,
+      number: dto.number,
+      issuedOn: dto.issuedOn,
+      validUntil: until,
+      status: active ? 'active' : 'expired',
+      kind: recognitionKind(history, dto.tier),
+      source: applicationId ? 'application' : 'record',
+      applicationId,
+      revocation: null,
+      createdBy: actor.id,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const superseded = active
+      ? history
+          .filter((c) => c.tier === dto.tier && c.status === 'active' && c.issuedOn <= dto.issuedOn)
+          .map((c) => c.id)
+      : [];
+    if (superseded.length)
+      await manager.update(CertificationEntity, { id: In(superseded) }, { status: 'superseded', updatedAt: now });
+    await manager.insert(CertificationEntity, certification);
+    await appendAudit(manager, {
+      entityType: 'certification',
+      entityId: certification.id,
+      event: applicationId ? 'ISSUED' : 'RECORDED',
+      to: certification.status,
+      actorId: actor.id,
+      payload: { ...dto, enterpriseId, applicationId, kind: certification.kind, validUntil: until, superseded },
+    });
+    if (active)
+      await this.transitions.applyIn(manager, {
+        machineId: TIER_MACHINE_ID,
+        entityId: enterpriseId,
+        event: {
+          type: 'RECOGNISED',
+          tier: dto.tier,
+          kind: certification.kind,
+          certificationId: certification.id,
+          issuedOn: dto.issuedOn,
+          on: today,
+        },
+        actor,
+      });
+    return certification;
+  }
+
+  /** Certifications of an enterprise, for bar and "already holds" checks elsewhere (applications). */
+  historyIn(manager: EntityManager, enterpriseId: string) {
+    return manager.find(CertificationEntity, { where: { enterpriseId } });
   }
 
   /** A caseworker proposes revocation (taking up a suggestion of the sweep if there is one). */

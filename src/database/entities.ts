@@ -1,5 +1,6 @@
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { LoginFailureEntity } from '../auth/login-failure.entity';
+import { CalendarDayEntity } from '../calendar/calendar-day.entity';
 import { CertificationEntity } from '../certifications/certification.entity';
 import { NoticeEntity } from '../certifications/notice.entity';
 import { RevocationEntity } from '../certifications/revocation.entity';
@@ -26,5 +27,6 @@ export const ALL_ENTITIES = [
   CertificationEntity,
   RevocationEntity,
   NoticeEntity,
+  CalendarDayEntity,
   NotificationEntity,
 ];

@@ -65,6 +65,18 @@ export class GradingService {
     return grades;
   }
 
+  /** Evaluates a stored enterprise without writing (an application pins this at submission); null without indicators. */
+  async evaluateStoredIn(manager: EntityManager, enterpriseId: string, asOf = chinaToday()) {
+    const rules = await this.regionConfig.current(manager);
+    const [input] = await new GradingRepository(manager).load([enterpriseId]);
+    if (!input) return null;
+    const facts = storedFacts(input.registeredOn, input.years, input.highTechIssuedOn, asOf);
+    if (!facts) return null;
+    const tier = (TIERS as readonly string[]).includes(input.state) ? (input.state as Tier) : undefined;
+    const result = ruleSets[rules.ruleSet].evaluate(facts, rules.config, { tier });
+    return { ruleSet: rules.ruleSet, regionConfigVersion: rules.version, facts, result };
+  }
+
   async storedEvaluation(enterpriseId: string) {
     const row = await this.dataSource.getRepository(EnterpriseEvaluationEntity).findOne({ where: { enterpriseId } });
     if (!row) throw notFound('evaluation of enterprise', enterpriseId);
