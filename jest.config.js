@@ -10,6 +10,7 @@ const shared = { testEnvironment: 'node', transform, transformIgnorePatterns: []
 const forceExit = true;
 module.exports = {
   forceExit,
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/migrations'], testMatch: ['**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], testTimeout: 60000 },

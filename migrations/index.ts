@@ -3,6 +3,7 @@ import { Enterprises1763700001000 } from './1763700001000-enterprises';
 import { TierLifecycle1763700002000 } from './1763700002000-tier-lifecycle';
 import { Calendar1763700003000 } from './1763700003000-calendar';
 import { Notifications1763700004000 } from './1763700004000-notifications';
+import { Applications1763700006000 } from './1763700006000-applications';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const ALL_MIGRATIONS = [
   TierLifecycle1763700002000,
   Calendar1763700003000,
   Notifications1763700004000,
+  Applications1763700006000,
 ];

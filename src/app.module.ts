@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
@@ -39,6 +40,7 @@ export class AppModule {
         IndicatorsModule,
         GradingModule,
         CertificationsModule,
+        ApplicationsModule,
         CalendarModule,
         ImportsModule,
         HealthModule,

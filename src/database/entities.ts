@@ -1,3 +1,4 @@
+import { APPLICATION_ENTITIES } from '../applications/application.entities';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { LoginFailureEntity } from '../auth/login-failure.entity';
 import { CalendarDayEntity } from '../calendar/calendar-day.entity';
@@ -29,4 +30,5 @@ export const ALL_ENTITIES = [
   NoticeEntity,
   CalendarDayEntity,
   NotificationEntity,
+  ...APPLICATION_ENTITIES,
 ];

@@ -1,14 +1,7 @@
-import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import { extname } from 'node:path';
-import { DomainError, validationFailed } from '../common/domain-error';
+import { validationFailed } from '../common/domain-error';
+import { fileError, ReceivedUpload, UPLOAD_FIELD } from '../common/multipart-upload';
 import type { ImportKind } from './import-file.parser';
-
-/** An upload as received, before it is stored. */
-export interface ReceivedUpload {
-  filename: string;
-  buffer: Buffer;
-}
 
 /** What the job needs to find and describe the stored file (kept in the job's params). */
 export interface ImportFileParams {
@@ -19,54 +12,7 @@ export interface ImportFileParams {
   path: string;
 }
 
-export const UPLOAD_FIELD = 'file';
-
-const fileError = (status: number, code: string, reason: string, message = reason) =>
-  new DomainError(status, code, message, [{ field: UPLOAD_FIELD, reason }]);
-
-/**
- * Reads the one file of a multipart request (field `file`) into memory; the multipart plugin caps its size. Fastify's
- * multipart errors become answers that name the field instead of a bare status.
- */
-export async function receiveUpload(req: FastifyRequest): Promise<ReceivedUpload> {
-  if (!req.isMultipart())
-    throw fileError(
-      415,
-      'NOT_MULTIPART',
-      'send the file as multipart/form-data in the field "file"',
-      'Expected a multipart/form-data request with the file in the field "file"',
-    );
-  let part: MultipartFile | undefined;
-  let buffer: Buffer;
-  try {
-    part = await req.file();
-    if (!part) throw validationFailed([{ field: UPLOAD_FIELD, reason: 'required: attach a CSV or XLSX file' }]);
-    if (part.fieldname !== UPLOAD_FIELD) {
-      part.file.resume();
-      throw validationFailed([
-        { field: UPLOAD_FIELD, reason: `send the file in the field "file", not "${part.fieldname}"` },
-      ]);
-    }
-    buffer = await part.toBuffer();
-  } catch (error) {
-    throw multipartError(error);
-  }
-  return { filename: part.filename, buffer };
-}
-
-function multipartError(error: unknown): unknown {
-  if (error instanceof DomainError) return error;
-  const code = (error as { code?: string })?.code;
-  if (code === 'FST_REQ_FILE_TOO_LARGE')
-    return fileError(413, 'FILE_TOO_LARGE', 'the file is larger than the upload limit (20 MB)');
-  if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT')
-    return fileError(413, 'TOO_MANY_PARTS', 'send exactly one file and nothing else');
-  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE')
-    return fileError(415, 'NOT_MULTIPART', 'send the file as multipart/form-data in the field "file"');
-  if (code === 'FST_MP_PREMATURE_CLOSE' || code === 'FST_PROTO_VIOLATION' || /multipart|boundary/i.test(String(error)))
-    return fileError(400, 'BAD_MULTIPART', 'the multipart body could not be read');
-  return error;
-}
+export { receiveUpload, UPLOAD_FIELD, type ReceivedUpload } from '../common/multipart-upload';
 
 const ZIP = Buffer.from('PK\x03\x04', 'latin1');
 const OLE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);

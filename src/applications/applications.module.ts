@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module';
+import { CertificationsModule } from '../certifications/certifications.module';
+import { GradingModule } from '../grading/grading.module';
+import { ApplicationsController } from './applications.controller';
+import { ApplicationsService } from './applications.service';
+import { ApplicationsSweepProcessor } from './applications-sweep.processor';
+import { AttachmentsService } from './attachments.service';
+import { ReviewersController } from './reviewers.controller';
+
+@Module({
+  imports: [CalendarModule, CertificationsModule, GradingModule],
+  controllers: [ApplicationsController, ReviewersController],
+  providers: [ApplicationsService, AttachmentsService, ApplicationsSweepProcessor],
+  exports: [ApplicationsService],
+})
+export class ApplicationsModule {}

@@ -1,0 +1,376 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Brackets, DataSource, EntityManager, In, Not } from 'typeorm';
+import { appendAudit } from '../audit/audit-log';
+import type { Actor } from '../auth/actor';
+import { OwnershipRegistry } from '../auth/ownership.registry';
+import { WorkingCalendar } from '../calendar/working-calendar.service';
+import { barFor } from '../certifications/certification.rules';
+import { barred, CertificationsService } from '../certifications/certifications.service';
+import { conflict, DomainError, notFound } from '../common/domain-error';
+import { Page } from '../common/pagination.dto';
+import { TransactionRunner } from '../database/transaction-runner';
+import { EnterpriseEntity } from '../enterprises/enterprise.entity';
+import { chinaToday } from '../grading/dto/grading-facts.dto';
+import { GradingService } from '../grading/grading.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { MachineRegistry } from '../state/machine-registry';
+import { eventTypesFrom } from '../state/snapshot-tools';
+import { TransitionService } from '../state/transition.service';
+import { ApplicationDeadlines, toDeadlineView } from './application-deadlines';
+import { ApplicationEventBuilder, syncReviewers } from './application-event-builder';
+import { applicationSettings } from './application-settings';
+import { ApplicationDeadlineEntity, ApplicationEntity } from './application.entities';
+import { ApplicationEventDto, CreateApplicationDto, ListApplicationsQueryDto } from './application.dto';
+import {
+  APPLICATION_MACHINE_ID,
+  APPLICATION_MACHINE_VERSION,
+  ApplicationContext,
+  applicationMachine,
+} from './application.machine';
+import { refusal } from './application.policy';
+import { nextCertificateNumber } from './certificate-numbers';
+
+const FINAL = ['recognised', 'rejected', 'withdrawn'];
+const STAFF = ['admin', 'manager', 'caseworker', 'reviewer'];
+
+/** Certification applications: creation, events through the one transition mechanism, queues and the notice close. */
+@Injectable()
+export class ApplicationsService implements OnModuleInit {
+  readonly settings = applicationSettings();
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly machines: MachineRegistry,
+    private readonly transitions: TransitionService,
+    private readonly certifications: CertificationsService,
+    private readonly grading: GradingService,
+    private readonly calendar: WorkingCalendar,
+    private readonly notifications: NotificationsService,
+    private readonly ownership: OwnershipRegistry,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit() {
+    this.machines.register({
+      id: APPLICATION_MACHINE_ID,
+      version: APPLICATION_MACHINE_VERSION,
+      machine: applicationMachine as never,
+      entity: ApplicationEntity,
+      entityType: 'application',
+    });
+    this.ownership.register('application', async (id) => {
+      const row = await this.dataSource
+        .getRepository(ApplicationEntity)
+        .findOne({ where: { id }, select: { enterpriseId: true } });
+      return row?.enterpriseId ?? null;
+    });
+  }
+
+  /** Refused when the enterprise is barred from the tier, holds it beyond this year, has exited, or already applies. */
+  async create(dto: CreateApplicationDto, actor: Actor) {
+    const today = chinaToday();
+    const app = await this.tx.run(async (manager) => {
+      const enterprise = await manager.findOne(EnterpriseEntity, { where: { id: dto.enterpriseId } });
+      if (!enterprise) throw notFound('enterprise', dto.enterpriseId);
+      if (enterprise.state === 'exited') throw conflict('ENTERPRISE_EXITED', 'The enterprise has exited the region');
+      const history = await this.certifications.historyIn(manager, dto.enterpriseId);
+      const bar = barFor(history, dto.targetTier, today);
+      if (bar) throw barred(dto.targetTier, bar.until, bar.reason);
+      // Re-recognition is applied for in the expiry year; before that the tier is simply held.
+      const held = history.find(
+        (c) => c.tier === dto.targetTier && c.status === 'active' && c.validUntil > `${today.slice(0, 4)}-12-31`,
+      );
+      const heldThisYear =
+        dto.targetTier === 'tech_sme' && history.some((c) => c.tier === 'tech_sme' && c.status === 'active');
+      if (held || heldThisYear)
+        throw conflict('TIER_ALREADY_HELD', `The enterprise already holds ${dto.targetTier}`, {
+          validUntil: (held ?? history.find((c) => c.tier === 'tech_sme' && c.status === 'active'))!.validUntil,
+        });
+      const open = await manager.findOne(ApplicationEntity, {
+        where: { enterpriseId: dto.enterpriseId, targetTier: dto.targetTier, state: Not(In(FINAL)) },
+      });
+      if (open)
+        throw conflict('APPLICATION_ALREADY_OPEN', `Application ${open.id} for ${dto.targetTier} is still open`, {
+          applicationId: open.id,
+        });
+      const now = new Date();
+      const row = Object.assign(new ApplicationEntity(), {
+        id: randomUUID(),
+        enterpriseId: dto.enterpriseId,
+        targetTier: dto.targetTier,
+        assigneeId: null,
+        noticeEndsOn: null,
+        evaluation: null,
+        createdBy: actor.id,
+        certificationId: null,
+        ...this.machines.initialColumns(APPLICATION_MACHINE_ID, { targetTier: dto.targetTier }),
+        createdAt: now,
+        updatedAt: now,
+      });
+      await manager.insert(ApplicationEntity, row);
+      await appendAudit(manager, {
+        entityType: 'application',
+        entityId: row.id,
+        event: 'CREATED',
+        to: row.state,
+        actorId: actor.id,
+        payload: { ...dto },
+      });
+      return row;
+    });
+    return this.view(app, actor, today);
+  }
+
+  async get(id: string, actor: Actor) {
+    const app = await this.dataSource.getRepository(ApplicationEntity).findOne({ where: { id } });
+    if (!app) throw notFound('application', id);
+    return this.view(app, actor, chinaToday(), await this.deadlines(id));
+  }
+
+  /** Applies a client's event: policy first (403/404), then the machine through the transition service (409). */
+  async send(id: string, dto: ApplicationEventDto, actor: Actor) {
+    const today = chinaToday();
+    const updated = await this.tx.run(async (manager) => {
+      const app = await manager.findOne(ApplicationEntity, { where: { id } });
+      if (!app) throw notFound('application', id);
+      const context = app.snapshot.context as ApplicationContext;
+      const denied = refusal(dto.type, actor, this.subject(app));
+      if (denied) throw new DomainError(denied.status, denied.code, denied.message);
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== app.version)
+        throw conflict('STALE_VERSION', `application ${id} is at version ${app.version}, not ${dto.expectedVersion}`, {
+          currentVersion: app.version,
+        });
+      const machine = this.machines.get(APPLICATION_MACHINE_ID).machine;
+      const state = machine.resolveState(app.snapshot as never);
+      if (!eventTypesFrom(state).includes(dto.type))
+        throw conflict('EVENT_NOT_ALLOWED', `${dto.type} is not allowed in state ${app.state}`, {
+          state: app.state,
+          allowedEvents: this.allowed(app, actor),
+        });
+      const built = await new ApplicationEventBuilder(manager, this.grading, this.calendar, this.settings).build(
+        app,
+        context,
+        dto,
+        actor,
+        today,
+      );
+      await this.transitions.applyIn(manager, {
+        machineId: APPLICATION_MACHINE_ID,
+        entityId: id,
+        event: built.event,
+        actor,
+        expectedVersion: app.version,
+        columns: (next) => {
+          const ctx = next.context as ApplicationContext;
+          return {
+            noticeEndsOn: ctx.noticeEndsOn,
+            ...(dto.type === 'ACCEPT' ? { assigneeId: actor.id } : {}),
+            ...(built.evaluation ? { evaluation: built.evaluation } : {}),
+          };
+        },
+        alsoWrite: async (m, result) => {
+          const ctx = result.snapshot.context as ApplicationContext;
+          if (['DRAW_PANEL', 'DECLINE', 'SCORE'].includes(dto.type)) await syncReviewers(m, id, ctx.panel);
+          await new ApplicationDeadlines(m, this.calendar, this.settings).afterTransition(
+            id,
+            dto.type,
+            result.to,
+            today,
+          );
+          await this.notify(m, app, dto.type, result.to, ctx);
+        },
+      });
+      return manager.findOneByOrFail(ApplicationEntity, { id });
+    });
+    this.relay.nudge();
+    return this.view(updated, actor, today, await this.deadlines(id));
+  }
+
+  /**
+   * Closes a notice whose 10 working days have passed with no open objection (the daily sweep): the application is
+   * recognised, a certificate number is issued, and the tier machine receives RECOGNISED (first or renewal).
+   */
+  async closeNotice(manager: EntityManager, app: ApplicationEntity, asOf: string, actor: Actor) {
+    await this.transitions.applyIn(manager, {
+      machineId: APPLICATION_MACHINE_ID,
+      entityId: app.id,
+      event: { type: 'CLOSE_NOTICE', on: asOf },
+      actor,
+      expectedVersion: app.version,
+      alsoWrite: async (m, result) => {
+        const number = await nextCertificateNumber(m, app.targetTier, asOf, this.settings);
+        const certification = await this.certifications.issueIn(
+          m,
+          app.enterpriseId,
+          { tier: app.targetTier, number, issuedOn: asOf },
+          app.id,
+          actor,
+        );
+        await m.update(ApplicationEntity, { id: app.id }, { certificationId: certification.id });
+        await new ApplicationDeadlines(m, this.calendar, this.settings).afterTransition(
+          app.id,
+          'CLOSE_NOTICE',
+          result.to,
+          asOf,
+        );
+        await this.notifications.notifyIn(
+          m,
+          { enterpriseId: app.enterpriseId, userIds: [app.assigneeId] },
+          'application.recognised',
+          `application:${app.id}:recognised`,
+          {
+            applicationId: app.id,
+            targetTier: app.targetTier,
+            certificateNumber: number,
+          },
+        );
+      },
+    });
+  }
+
+  async list(query: ListApplicationsQueryDto, actor: Actor): Promise<Page<ReturnType<ApplicationsService['summary']>>> {
+    const today = chinaToday();
+    const qb = this.dataSource.getRepository(ApplicationEntity).createQueryBuilder('a');
+    if (actor.role === 'enterprise') qb.andWhere('a.enterprise_id = :own', { own: actor.enterpriseId });
+    if (query.enterpriseId) qb.andWhere('a.enterprise_id = :eid', { eid: query.enterpriseId });
+    if (query.state) qb.andWhere('a.state = :state', { state: query.state });
+    if (query.targetTier) qb.andWhere('a.target_tier = :tier', { tier: query.targetTier });
+    if (query.assignee === 'me') {
+      if (actor.role === 'reviewer')
+        qb.andWhere(
+          "EXISTS (SELECT 1 FROM application_reviewers r WHERE r.application_id = a.id AND r.reviewer_id = :me AND r.status = 'pending')",
+          { me: actor.id },
+        );
+      else if (actor.role === 'manager') qb.andWhere("a.state IN ('reviewed', 'objection_review')");
+      else qb.andWhere('a.assignee_id = :me', { me: actor.id });
+    }
+    if (query.overdue !== undefined) {
+      const overdue =
+        "EXISTS (SELECT 1 FROM application_deadlines d WHERE d.application_id = a.id AND d.status = 'open' AND d.due_on < :today)";
+      qb.andWhere(new Brackets((w) => w.where(query.overdue ? overdue : `NOT ${overdue}`, { today })));
+    }
+    qb.orderBy('a.updated_at', 'DESC').addOrderBy('a.id', 'ASC');
+    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    const deadlines = rows.length
+      ? await this.dataSource
+          .getRepository(ApplicationDeadlineEntity)
+          .find({ where: { applicationId: In(rows.map((r) => r.id)) } })
+      : [];
+    return {
+      items: rows.map((r) =>
+        this.summary(
+          r,
+          actor,
+          today,
+          deadlines.filter((d) => d.applicationId === r.id),
+        ),
+      ),
+      total,
+    };
+  }
+
+  summary(app: ApplicationEntity, actor: Actor, today: string, deadlines: ApplicationDeadlineEntity[] = []) {
+    const views = deadlines.map((d) => toDeadlineView(d, today));
+    return {
+      id: app.id,
+      enterpriseId: app.enterpriseId,
+      targetTier: app.targetTier,
+      state: app.state,
+      allowedEvents: this.allowed(app, actor),
+      noticeEndsOn: app.noticeEndsOn,
+      overdue: views.some((d) => d.overdue),
+      version: app.version,
+      updatedAt: new Date(app.updatedAt).toISOString(),
+    };
+  }
+
+  private view(app: ApplicationEntity, actor: Actor, today: string, deadlines: ApplicationDeadlineEntity[] = []) {
+    const ctx = app.snapshot.context as ApplicationContext;
+    const staff = STAFF.includes(actor.role);
+    return {
+      ...this.summary(app, actor, today, deadlines),
+      ruleSet: ctx.pinned?.ruleSet ?? null,
+      regionConfigVersion: ctx.pinned?.regionConfigVersion ?? null,
+      pinned: ctx.pinned,
+      evaluation: app.evaluation,
+      panel: ctx.panel.map((m) => ({ reviewerId: staff ? m.id : null, expertise: m.expertise, status: m.status })),
+      // Enterprises see the panel's result and the decision, not who scored what.
+      scores: staff ? ctx.scores : {},
+      result: ctx.result && (staff ? ctx.result : { ...ctx.result, totals: {}, flagged: [] }),
+      decision: ctx.decision,
+      returnReason: ctx.returnReason,
+      objections: staff
+        ? ctx.objections
+        : ctx.objections.map((o) => ({ reason: o.reason, on: o.on, resolution: o.resolution })),
+      deadlines: deadlines.map((d) => toDeadlineView(d, today)),
+      certificationId: app.certificationId,
+      createdAt: new Date(app.createdAt).toISOString(),
+    };
+  }
+
+  private subject(app: ApplicationEntity) {
+    const ctx = app.snapshot.context as ApplicationContext;
+    return {
+      enterpriseId: app.enterpriseId,
+      acceptedBy: ctx.acceptedBy,
+      panelIds: ctx.panel.map((m) => m.id),
+      pendingPanelIds: ctx.panel.filter((m) => m.status === 'pending').map((m) => m.id),
+    };
+  }
+
+  /** What this caller may send now: the state's events that the policy lets them send. */
+  private allowed(app: ApplicationEntity, actor: Actor) {
+    const state = this.machines.get(APPLICATION_MACHINE_ID).machine.resolveState(app.snapshot as never);
+    return eventTypesFrom(state).filter((type) => type !== 'CLOSE_NOTICE' && !refusal(type, actor, this.subject(app)));
+  }
+
+  private deadlines(applicationId: string) {
+    return this.dataSource
+      .getRepository(ApplicationDeadlineEntity)
+      .find({ where: { applicationId }, order: { startedOn: 'ASC' } });
+  }
+
+  private async notify(
+    manager: EntityManager,
+    app: ApplicationEntity,
+    type: string,
+    to: string,
+    ctx: ApplicationContext,
+  ) {
+    const key = `application:${app.id}:${type}:${to}:${app.version}`;
+    const payload = { applicationId: app.id, targetTier: app.targetTier, state: to };
+    if (type === 'RETURN')
+      await this.notifications.notifyIn(manager, { enterpriseId: app.enterpriseId }, 'application.returned', key, {
+        ...payload,
+        reason: ctx.returnReason,
+      });
+    if (type === 'DECIDE' || (type === 'RESOLVE_OBJECTION' && to === 'rejected'))
+      await this.notifications.notifyIn(manager, { enterpriseId: app.enterpriseId }, 'application.decided', key, {
+        ...payload,
+        decision: ctx.decision,
+      });
+    if (type === 'SUBMIT')
+      await this.notifications.notifyIn(
+        manager,
+        { userIds: [app.assigneeId], roles: app.assigneeId ? [] : ['caseworker'] },
+        'application.submitted',
+        key,
+        payload,
+      );
+    if (type === 'DRAW_PANEL' || type === 'DECLINE')
+      await this.notifications.notifyIn(
+        manager,
+        { userIds: ctx.panel.filter((m) => m.status === 'pending').map((m) => m.id) },
+        'application.review_assigned',
+        key,
+        payload,
+      );
+    if (to === 'reviewed' || to === 'objection_review')
+      await this.notifications.notifyIn(manager, { roles: ['manager'] }, 'application.awaiting_decision', key, payload);
+  }
+}

@@ -1,0 +1,427 @@
+import { ApplicationsSweepProcessor } from '../src/applications/applications-sweep.processor';
+import { WorkingCalendar } from '../src/calendar/working-calendar.service';
+import { chinaToday } from '../src/grading/dto/grading-facts.dto';
+import { applicant, event, expectOk, reviewerPool, User } from './helpers/applications';
+import { EXAMPLE_FILINGS } from './helpers/domain-example';
+import { bootTestApp, TestApp, userWithToken } from './helpers/test-app';
+
+const today = chinaToday();
+const year = today.slice(0, 4);
+
+describe('certification applications and their review', () => {
+  let t: TestApp;
+  let cw: User;
+  let cw2: User;
+  let manager: User;
+  let reviewers: (User & { expertise: string })[];
+  let calendar: WorkingCalendar;
+  let sweep: ApplicationsSweepProcessor;
+  beforeAll(async () => {
+    t = await bootTestApp();
+    cw = await userWithToken(t, 'caseworker');
+    cw2 = await userWithToken(t, 'caseworker');
+    manager = await userWithToken(t, 'manager');
+    reviewers = await reviewerPool(t);
+    calendar = t.app.get(WorkingCalendar);
+    sweep = t.app.get(ApplicationsSweepProcessor);
+  });
+  afterAll(() => t.close());
+
+  const tokenOf = (id: string) => reviewers.find((r) => r.id === id)!.token;
+
+  /** Creates, submits, accepts and draws a panel: the application is under review. */
+  async function underReview(filing?: (y: number) => Record<string, unknown>) {
+    const { enterprise, user } = await applicant(t, cw, filing);
+    const app = await expectOk(
+      await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'high_tech' }, user.token),
+    );
+    await expectOk(await event(t, app.id, { type: 'SUBMIT' }, user.token));
+    await expectOk(await event(t, app.id, { type: 'ACCEPT' }, cw.token));
+    const drawn = await expectOk(await event(t, app.id, { type: 'DRAW_PANEL' }, cw.token));
+    return { enterprise, user, app: drawn };
+  }
+
+  async function scoreAll(appId: string, score: (reviewerId: string, expertise: string) => Record<string, unknown>) {
+    let last;
+    const view = await expectOk(await t.http.get(`/api/applications/${appId}`, cw.token));
+    for (const member of view.panel.filter((m: { status: string }) => m.status === 'pending'))
+      last = await expectOk(
+        await event(
+          t,
+          appId,
+          { type: 'SCORE', ...score(member.reviewerId, member.expertise) },
+          tokenOf(member.reviewerId),
+        ),
+      );
+    return last;
+  }
+
+  it('runs the full high-tech path to recognised, issuing a certificate and moving the tier', async () => {
+    const { enterprise, user } = await applicant(t, cw);
+    const created = await t.http.post(
+      '/api/applications',
+      { enterpriseId: enterprise.id, targetTier: 'high_tech' },
+      user.token,
+    );
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      state: 'draft',
+      allowedEvents: expect.arrayContaining(['SUBMIT', 'WITHDRAW']),
+    });
+    const id = created.json().id;
+
+    const submitted = await expectOk(await event(t, id, { type: 'SUBMIT' }, user.token));
+    expect(submitted).toMatchObject({
+      state: 'submitted',
+      ruleSet: 'cn-2026',
+      regionConfigVersion: expect.any(Number),
+    });
+    expect(submitted.evaluation.techSme.score).toBe(74);
+    expect(submitted.deadlines).toEqual([
+      expect.objectContaining({ kind: 'acceptance', status: 'open', dueOn: await calendar.addWorkingDays(today, 5) }),
+    ]);
+    expect(submitted.allowedEvents).toEqual(['WITHDRAW']);
+
+    const accepted = await expectOk(await event(t, id, { type: 'ACCEPT' }, cw.token));
+    expect(accepted.state).toBe('accepted');
+    const drawn = await expectOk(await event(t, id, { type: 'DRAW_PANEL' }, cw.token));
+    expect(drawn.state).toBe('under_review');
+    expect(drawn.panel).toHaveLength(5);
+    expect(drawn.panel.filter((m: { expertise: string }) => m.expertise === 'technical').length).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(drawn.panel.filter((m: { expertise: string }) => m.expertise === 'finance').length).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(drawn.panel[0]).toEqual({
+      reviewerId: expect.any(String),
+      expertise: expect.any(String),
+      status: 'pending',
+    });
+
+    // A technical member declines (conflict of interest) and is replaced under the same rules.
+    const decliner = drawn.panel.find((m: { expertise: string }) => m.expertise === 'technical');
+    const afterDecline = await expectOk(
+      await event(t, id, { type: 'DECLINE', reason: '曾为该企业提供咨询' }, tokenOf(decliner.reviewerId)),
+    );
+    expect(afterDecline.panel.filter((m: { status: string }) => m.status === 'pending')).toHaveLength(5);
+    expect(afterDecline.panel.find((m: { reviewerId: string }) => m.reviewerId === decliner.reviewerId).status).toBe(
+      'declined',
+    );
+
+    const reviewerQueue = (
+      await t.http.get(
+        '/api/applications?assignee=me',
+        tokenOf(afterDecline.panel.find((m: { status: string }) => m.status === 'pending').reviewerId),
+      )
+    ).json();
+    expect(reviewerQueue.items.map((a: { id: string }) => a.id)).toContain(id);
+
+    const reviewed = await scoreAll(id, (_, expertise) =>
+      expertise === 'finance'
+        ? { ip: 25, conversion: 25, rdManagement: 16, comment: '财务规范' }
+        : { ip: 25, conversion: 25, rdManagement: 16, comment: '技术先进' },
+    );
+    expect(reviewed.state).toBe('reviewed');
+    expect(reviewed.result).toMatchObject({
+      ip: 25,
+      conversion: 25,
+      rdManagement: 16,
+      growth: 12,
+      total: 78,
+      flagged: [],
+    });
+
+    expect((await event(t, id, { type: 'DECIDE', approve: true, reason: '符合条件' }, cw.token)).json().code).toBe(
+      'ROLE_NOT_ALLOWED',
+    );
+    const decided = await expectOk(
+      await event(t, id, { type: 'DECIDE', approve: true, reason: '符合条件' }, manager.token),
+    );
+    expect(decided).toMatchObject({ state: 'public_notice', noticeEndsOn: await calendar.addWorkingDays(today, 10) });
+
+    expect((await sweep.closeNotices(decided.noticeEndsOn)).recognised).toBe(0);
+    const dayAfter = await calendar.addWorkingDays(decided.noticeEndsOn, 1);
+    expect((await sweep.closeNotices(dayAfter)).recognised).toBe(1);
+    await t.drainOutbox();
+    const done = await expectOk(await t.http.get(`/api/applications/${id}`, user.token));
+    expect(done).toMatchObject({ state: 'recognised', certificationId: expect.any(String) });
+    expect(done.panel[0].reviewerId).toBeNull();
+    const certs = (await t.http.get(`/api/enterprises/${enterprise.id}/certifications`, user.token)).json().items;
+    expect(certs[0]).toMatchObject({
+      tier: 'high_tech',
+      source: 'application',
+      applicationId: id,
+      kind: 'first',
+      number: expect.stringMatching(new RegExp(`^GR${dayAfter.slice(0, 4)}35\\d{6}$`)),
+    });
+    expect((await t.http.get(`/api/enterprises/${enterprise.id}`, user.token)).json().tier).toBe('high_tech');
+    const notes = (await t.http.get('/api/notifications', user.token)).json();
+    expect(notes.items.map((n: { kind: string }) => n.kind)).toEqual(
+      expect.arrayContaining(['application.decided', 'application.recognised']),
+    );
+  });
+
+  it('runs the tech SME path: acceptance, then 10 working days of notice, then a registration number', async () => {
+    const { enterprise, user } = await applicant(t, cw);
+    const app = await expectOk(
+      await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'tech_sme' }, cw.token),
+    );
+    await expectOk(await event(t, app.id, { type: 'SUBMIT' }, user.token));
+    await expectOk(await event(t, app.id, { type: 'ACCEPT' }, cw.token));
+    expect((await event(t, app.id, { type: 'DRAW_PANEL' }, cw.token)).statusCode).toBe(409);
+    const notice = await expectOk(await event(t, app.id, { type: 'PUBLISH_NOTICE' }, cw.token));
+    expect(notice).toMatchObject({ state: 'public_notice', noticeEndsOn: await calendar.addWorkingDays(today, 10) });
+    await sweep.closeNotices(await calendar.addWorkingDays(notice.noticeEndsOn, 1));
+    const done = await expectOk(await t.http.get(`/api/applications/${app.id}`, user.token));
+    expect(done.state).toBe('recognised');
+    const certs = (await t.http.get(`/api/enterprises/${enterprise.id}/certifications`, user.token)).json().items;
+    expect(certs[0].number).toMatch(/^\d{4}350100A\d{7}$/);
+    expect((await t.http.get(`/api/enterprises/${enterprise.id}`, user.token)).json().tier).toBe('tech_sme');
+  });
+
+  it('refuses: illegal event 409, wrong role 403, not on the panel 403, another enterprise 404, stale version 409', async () => {
+    const { enterprise, user } = await applicant(t, cw);
+    const app = await expectOk(
+      await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'high_tech' }, user.token),
+    );
+    const illegal = await event(t, app.id, { type: 'ACCEPT' }, cw.token);
+    expect(illegal.statusCode).toBe(409);
+    expect(illegal.json()).toMatchObject({ code: 'EVENT_NOT_ALLOWED', state: 'draft' });
+    expect((await event(t, app.id, { type: 'SUBMIT' }, reviewers[0].token)).json()).toMatchObject({
+      statusCode: 403,
+      code: 'ROLE_NOT_ALLOWED',
+    });
+    const stranger = await applicant(t, cw);
+    expect((await event(t, app.id, { type: 'SUBMIT' }, stranger.user.token)).statusCode).toBe(404);
+    expect((await t.http.get(`/api/applications/${app.id}`, stranger.user.token)).statusCode).toBe(404);
+    expect(
+      (
+        await t.http.post(
+          '/api/applications',
+          { enterpriseId: enterprise.id, targetTier: 'high_tech' },
+          stranger.user.token,
+        )
+      ).statusCode,
+    ).toBe(404);
+    expect((await event(t, app.id, { type: 'SUBMIT', expectedVersion: 9 }, user.token)).json().code).toBe(
+      'STALE_VERSION',
+    );
+    const bad = await event(t, app.id, { type: 'SUBMIT', ip: 3 }, user.token);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields[0].field).toBe('ip');
+    expect((await event(t, app.id, { type: 'FLY' }, user.token)).statusCode).toBe(400);
+
+    const { app: reviewing } = await underReview();
+    const outsider = reviewers.find(
+      (r) => !reviewing.panel.some((m: { reviewerId: string }) => m.reviewerId === r.id),
+    )!;
+    expect(
+      (await event(t, reviewing.id, { type: 'SCORE', ip: 20, conversion: 20, rdManagement: 15 }, outsider.token)).json()
+        .code,
+    ).toBe('NOT_PANEL_MEMBER');
+    const member = reviewing.panel.find((m: { expertise: string }) => m.expertise === 'technical');
+    await expectOk(
+      await event(
+        t,
+        reviewing.id,
+        { type: 'SCORE', ip: 20, conversion: 20, rdManagement: 15 },
+        tokenOf(member.reviewerId),
+      ),
+    );
+    expect(
+      (
+        await event(
+          t,
+          reviewing.id,
+          { type: 'SCORE', ip: 20, conversion: 20, rdManagement: 15 },
+          tokenOf(member.reviewerId),
+        )
+      ).json().code,
+    ).toBe('NOT_PANEL_MEMBER');
+    expect(
+      (
+        await event(
+          t,
+          reviewing.id,
+          { type: 'SCORE', ip: 20, conversion: 20, rdManagement: 15, growth: 10 },
+          tokenOf(
+            reviewing.panel.find(
+              (m: { expertise: string; reviewerId: string }) =>
+                m.expertise === 'technical' && m.reviewerId !== member.reviewerId,
+            ).reviewerId,
+          ),
+        )
+      ).json().fields[0].field,
+    ).toBe('growth');
+  });
+
+  it('refuses an unmet hard condition with the gaps, and an enterprise already holding or barred from the tier', async () => {
+    const { enterprise, user } = await applicant(t, cw, (y) => ({ ...EXAMPLE_FILINGS[y], supportedField: false }));
+    const app = await expectOk(
+      await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'high_tech' }, user.token),
+    );
+    const refused = await event(t, app.id, { type: 'SUBMIT' }, user.token);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({
+      code: 'HARD_CONDITION_UNMET',
+      unmet: ['supported_field'],
+      gaps: [expect.objectContaining({ code: 'supported_field' })],
+    });
+
+    const holder = await applicant(t, cw);
+    await expectOk(
+      await t.http.post(
+        `/api/enterprises/${holder.enterprise.id}/certifications`,
+        { tier: 'high_tech', number: `GR${year}35900001`, issuedOn: `${year}-01-10` },
+        cw.token,
+      ),
+    );
+    const held = await t.http.post(
+      '/api/applications',
+      { enterpriseId: holder.enterprise.id, targetTier: 'high_tech' },
+      holder.user.token,
+    );
+    expect(held.json()).toMatchObject({ statusCode: 409, code: 'TIER_ALREADY_HELD' });
+
+    const fraud = await applicant(t, cw);
+    const cert = await expectOk(
+      await t.http.post(
+        `/api/enterprises/${fraud.enterprise.id}/certifications`,
+        { tier: 'tech_sme', number: `${year}350100A9000001`, issuedOn: `${year}-02-01` },
+        cw.token,
+      ),
+    );
+    const proposal = await expectOk(
+      await t.http.post(
+        `/api/enterprises/${fraud.enterprise.id}/revocations`,
+        { certificationId: cert.id, reason: '弄虚作假', fraud: true },
+        cw.token,
+      ),
+    );
+    await expectOk(
+      await t.http.post(
+        `/api/enterprises/${fraud.enterprise.id}/revocations/${proposal.id}/confirm`,
+        {},
+        manager.token,
+      ),
+    );
+    const barred = await t.http.post(
+      '/api/applications',
+      { enterpriseId: fraud.enterprise.id, targetTier: 'high_tech' },
+      fraud.user.token,
+    );
+    expect(barred.json()).toMatchObject({
+      statusCode: 409,
+      code: 'TIER_BARRED',
+      barredUntil: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+  });
+
+  it('flags outlying reviewers for calibration before an approval', async () => {
+    const { app } = await underReview();
+    const low = app.panel.find((m: { expertise: string }) => m.expertise === 'technical').reviewerId;
+    const reviewed = await scoreAll(app.id, (id) =>
+      id === low ? { ip: 5, conversion: 5, rdManagement: 5 } : { ip: 28, conversion: 27, rdManagement: 18 },
+    );
+    expect(reviewed.result.flagged).toEqual([low]);
+    expect((await event(t, app.id, { type: 'DECIDE', approve: true, reason: '同意' }, manager.token)).json().code).toBe(
+      'CALIBRATION_REQUIRED',
+    );
+    const decided = await expectOk(
+      await event(
+        t,
+        app.id,
+        { type: 'DECIDE', approve: true, reason: '同意', calibrationNote: '已与低分专家沟通，意见保留' },
+        manager.token,
+      ),
+    );
+    expect(decided.state).toBe('public_notice');
+  });
+
+  it('handles objections during the notice: dismissed returns to notice, upheld rejects', async () => {
+    const { app, user } = await underReview();
+    await scoreAll(app.id, () => ({ ip: 26, conversion: 25, rdManagement: 17 }));
+    await expectOk(await event(t, app.id, { type: 'DECIDE', approve: true, reason: '同意' }, manager.token));
+    const objector = await applicant(t, cw);
+    expect((await event(t, app.id, { type: 'OBJECT', reason: '专利归属存疑' }, objector.user.token)).statusCode).toBe(
+      400,
+    );
+    const objected = await expectOk(
+      await event(
+        t,
+        app.id,
+        { type: 'OBJECT', name: '张三', contact: '13800000000', reason: '专利归属存疑' },
+        objector.user.token,
+      ),
+    );
+    expect(objected.state).toBe('objection_review');
+    // The sweep leaves a notice with an open objection alone, however late it is.
+    await sweep.closeNotices('2099-01-01');
+    expect((await t.http.get(`/api/applications/${app.id}`, cw.token)).json().state).toBe('objection_review');
+    const dismissed = await expectOk(
+      await event(t, app.id, { type: 'RESOLVE_OBJECTION', upheld: false, reason: '经核实专利权属清晰' }, manager.token),
+    );
+    expect(dismissed.state).toBe('public_notice');
+    await expectOk(
+      await event(
+        t,
+        app.id,
+        { type: 'OBJECT', name: '李四', contact: 'lisi@example.com', reason: '研发费用虚报' },
+        objector.user.token,
+      ),
+    );
+    const upheld = await expectOk(
+      await event(
+        t,
+        app.id,
+        { type: 'RESOLVE_OBJECTION', upheld: true, reason: '研发费用核减后不达标' },
+        manager.token,
+      ),
+    );
+    expect(upheld.state).toBe('rejected');
+    const seen = await expectOk(await t.http.get(`/api/applications/${app.id}`, user.token));
+    expect(seen.objections[0]).not.toHaveProperty('name');
+    expect(seen.objections.map((o: { resolution: { upheld: boolean } }) => o.resolution.upheld)).toEqual([false, true]);
+  });
+
+  it('pauses the acceptance deadline while returned and resumes it on resubmission; queues show overdue', async () => {
+    const { enterprise, user } = await applicant(t, cw);
+    const app = await expectOk(
+      await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'high_tech' }, user.token),
+    );
+    const submitted = await expectOk(await event(t, app.id, { type: 'SUBMIT' }, user.token));
+    const due = submitted.deadlines[0].dueOn;
+    const returned = await expectOk(await event(t, app.id, { type: 'RETURN', reason: '请补充审计报告' }, cw.token));
+    expect(returned).toMatchObject({ state: 'returned', returnReason: '请补充审计报告' });
+    expect(returned.deadlines[0]).toMatchObject({
+      status: 'paused',
+      remainingDays: await calendar.workingDaysBetween(today, due),
+    });
+    expect((await t.http.get('/api/notifications', user.token)).json().items[0].kind).toBe('application.returned');
+    const again = await expectOk(await event(t, app.id, { type: 'SUBMIT' }, user.token));
+    expect(again.deadlines[0]).toMatchObject({ status: 'open', dueOn: due });
+    expect(
+      (await t.http.get(`/api/applications?overdue=true&enterpriseId=${enterprise.id}`, cw.token)).json().total,
+    ).toBe(0);
+    expect(
+      (
+        await t.http.get(`/api/applications?overdue=false&state=submitted&enterpriseId=${enterprise.id}`, cw.token)
+      ).json().total,
+    ).toBe(1);
+    const mine = (await t.http.get('/api/applications?pageSize=100', user.token)).json();
+    expect(mine.items.every((a: { enterpriseId: string }) => a.enterpriseId === enterprise.id)).toBe(true);
+    // Concurrency: of ten caseworkers accepting at once, exactly one wins.
+    const others = [cw, cw2, ...(await Promise.all(Array.from({ length: 8 }, () => userWithToken(t, 'caseworker'))))];
+    const results = await Promise.all(others.map((c) => event(t, app.id, { type: 'ACCEPT' }, c.token)));
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.statusCode === 409)).toHaveLength(9);
+    const audit = (
+      await t.http.get(`/api/audit?entityType=application&entityId=${app.id}&pageSize=100`, t.adminToken)
+    ).json();
+    expect(audit.items.filter((a: { event: string }) => a.event === 'ACCEPT')).toHaveLength(1);
+    const withdrawn = await expectOk(await event(t, app.id, { type: 'WITHDRAW', reason: '暂缓申报' }, user.token));
+    expect(withdrawn.state).toBe('withdrawn');
+    expect(withdrawn.deadlines.every((d: { status: string }) => d.status !== 'open')).toBe(true);
+  });
+});
