@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { ApplicationDeadlineEntity } from '../src/applications/application.entities';
 import { ApplicationsSweepProcessor } from '../src/applications/applications-sweep.processor';
 import { WorkingCalendar } from '../src/calendar/working-calendar.service';
 import { chinaToday } from '../src/grading/dto/grading-facts.dto';
@@ -423,5 +425,33 @@ describe('certification applications and their review', () => {
     const withdrawn = await expectOk(await event(t, app.id, { type: 'WITHDRAW', reason: '暂缓申报' }, user.token));
     expect(withdrawn.state).toBe('withdrawn');
     expect(withdrawn.deadlines.every((d: { status: string }) => d.status !== 'open')).toBe(true);
+  });
+
+  it('reminds the caseworkers when a deadline falls due, and lists the application as overdue', async () => {
+    const { enterprise, user } = await applicant(t, cw);
+    const app = await expectOk(
+      await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'high_tech' }, user.token),
+    );
+    await expectOk(await event(t, app.id, { type: 'SUBMIT' }, user.token));
+    const db = t.app.get(DataSource);
+    const deadline = await db
+      .getRepository(ApplicationDeadlineEntity)
+      .findOneByOrFail({ applicationId: app.id, kind: 'acceptance' });
+    // Fake clock: the acceptance deadline passed yesterday without anyone acting.
+    await db.getRepository(ApplicationDeadlineEntity).update({ id: deadline.id }, { dueOn: '2026-01-05' });
+    await sweep.remind({ deadlineId: deadline.id, dueOn: '2026-01-05' });
+    await sweep.remind({ deadlineId: deadline.id, dueOn: '2026-01-05' });
+    const notes = (await t.http.get('/api/notifications?unread=true', cw2.token)).json();
+    expect(
+      notes.items.filter(
+        (n: { kind: string; payload: { applicationId: string } }) =>
+          n.kind === 'application.deadline_due' && n.payload.applicationId === app.id,
+      ),
+    ).toHaveLength(1);
+    const overdue = (await t.http.get(`/api/applications?overdue=true&enterpriseId=${enterprise.id}`, cw.token)).json();
+    expect(overdue).toMatchObject({ total: 1, items: [{ id: app.id, overdue: true }] });
+    // A reminder for a due date that has since moved does nothing.
+    await sweep.remind({ deadlineId: deadline.id, dueOn: '2026-01-02' });
+    expect((await t.http.get('/api/notifications?unread=true', cw2.token)).json().total).toBe(notes.total);
   });
 });
