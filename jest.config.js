@@ -4,7 +4,7 @@ const transform = {
   // ES-module-only packages (NestJS 12 and some of its dependencies) become CommonJS for Jest; see the transformer.
   'node_modules/.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
 };
-const shared = { testEnvironment: 'node', transform, transformIgnorePatterns: [] };
+const shared = { testEnvironment: 'node', transform, transformIgnorePatterns: [], setupFiles: ['reflect-metadata'] };
 // A test that proves the app refuses to start leaves that half-built app's Redis and database sockets open; do not
 // let them hold the run open once every test has finished.
 const forceExit = true;

@@ -4,6 +4,7 @@ import { TierLifecycle1763700002000 } from './1763700002000-tier-lifecycle';
 import { Calendar1763700003000 } from './1763700003000-calendar';
 import { Notifications1763700004000 } from './1763700004000-notifications';
 import { Applications1763700006000 } from './1763700006000-applications';
+import { Casework1763700007000 } from './1763700007000-casework';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ALL_MIGRATIONS = [
   Calendar1763700003000,
   Notifications1763700004000,
   Applications1763700006000,
+  Casework1763700007000,
 ];

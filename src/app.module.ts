@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { GlobalExceptionFilter } from './common/global-exception.filter';
 import { AppConfig } from './config/app-config';
+import { CaseworkModule } from './casework/casework.module';
 import { CertificationsModule } from './certifications/certifications.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -41,6 +42,7 @@ export class AppModule {
         GradingModule,
         CertificationsModule,
         ApplicationsModule,
+        CaseworkModule,
         CalendarModule,
         ImportsModule,
         HealthModule,

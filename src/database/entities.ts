@@ -2,6 +2,7 @@ import { APPLICATION_ENTITIES } from '../applications/application.entities';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { LoginFailureEntity } from '../auth/login-failure.entity';
 import { CalendarDayEntity } from '../calendar/calendar-day.entity';
+import { CASEWORK_ENTITIES } from '../casework/casework.entities';
 import { CertificationEntity } from '../certifications/certification.entity';
 import { NoticeEntity } from '../certifications/notice.entity';
 import { RevocationEntity } from '../certifications/revocation.entity';
@@ -31,4 +32,5 @@ export const ALL_ENTITIES = [
   CalendarDayEntity,
   NotificationEntity,
   ...APPLICATION_ENTITIES,
+  ...CASEWORK_ENTITIES,
 ];

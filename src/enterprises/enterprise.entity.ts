@@ -45,5 +45,9 @@ export class EnterpriseEntity extends MachineRow {
   @Column({ name: 'gap_count', type: 'integer', nullable: true })
   gapCount: number | null;
 
+  /** The caseworker who looks after this enterprise one to one (一企一专员). */
+  @Column({ name: 'caseworker_id', type: 'varchar', length: 36, nullable: true })
+  caseworkerId: string | null;
+
   declare state: TierState;
 }

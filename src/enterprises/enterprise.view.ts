@@ -14,6 +14,7 @@ export function toEnterpriseView(e: EnterpriseEntity) {
     colour: e.colour,
     techSmeScore: e.techSmeScore,
     gapCount: e.gapCount,
+    caseworkerId: e.caseworkerId ?? null,
     version: e.version,
     createdAt: new Date(e.createdAt).toISOString(),
     updatedAt: new Date(e.updatedAt).toISOString(),

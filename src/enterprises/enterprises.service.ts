@@ -70,6 +70,7 @@ export class EnterprisesService implements OnModuleInit {
       colour: 'orange',
       techSmeScore: null,
       gapCount: null,
+      caseworkerId: null,
       ...this.machines.initialColumns(TIER_MACHINE_ID),
       createdAt: now,
       updatedAt: now,
