@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsEmail,
@@ -102,42 +102,7 @@ export class CreateEnterpriseDto {
 }
 
 /** Profile edits. The USCC is the registry identity and cannot change (a new code is a new registration). */
-export class UpdateEnterpriseDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 60)
-  district?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Validate(IsoDateConstraint)
-  registeredOn?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  industry?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
-  address?: string;
-
-  @ApiPropertyOptional({ type: ContactDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ContactDto)
-  contact?: ContactDto;
-
+export class UpdateEnterpriseDto extends PartialType(OmitType(CreateEnterpriseDto, ['uscc'] as const)) {
   /** The version the editor saw; a newer row answers 409 instead of overwriting someone else's change. */
   @ApiPropertyOptional()
   @IsOptional()
