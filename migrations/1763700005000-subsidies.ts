@@ -79,7 +79,9 @@ export class Subsidies1763700005000 implements MigrationInterface {
           c.timestamp('updated_at'),
         ],
         // 一企一策一期: one grant per programme, enterprise and period, whatever runs twice or in parallel.
-        uniques: [{ name: 'uq_grants_programme_enterprise_period', columnNames: ['programme_code', 'enterprise_id', 'period'] }],
+        uniques: [
+          { name: 'uq_grants_programme_enterprise_period', columnNames: ['programme_code', 'enterprise_id', 'period'] },
+        ],
         indices: [
           new TableIndex({ name: 'ix_grants_programme_state', columnNames: ['programme_id', 'state'] }),
           new TableIndex({
