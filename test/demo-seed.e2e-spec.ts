@@ -33,20 +33,20 @@ describe('npm run seed:demo', () => {
   });
 
   it('fills a district deterministically with applications in several states, and does nothing the second time', async () => {
-    expect(await seedDemo(env('a.sqlite'), 80, 7)).toBe('seeded');
-    expect(await seedDemo(env('b.sqlite'), 80, 7)).toBe('seeded');
+    expect(await seedDemo(env('a.sqlite'), 50, 7)).toBe('seeded');
+    expect(await seedDemo(env('b.sqlite'), 50, 7)).toBe('seeded');
     const a = snapshot('a.sqlite');
     expect(a).toEqual(snapshot('b.sqlite'));
-    expect(a.enterprises).toHaveLength(80);
+    expect(a.enterprises).toHaveLength(50);
     expect(new Set(a.enterprises.map((e: any) => e.colour)).size).toBeGreaterThanOrEqual(3);
     // A small district has few blue enterprises to apply; the full-size seed reaches every state (see README).
     expect(a.applications.length).toBeGreaterThanOrEqual(4);
     expect(a.users.map((u: any) => u.role)).toEqual(
       expect.arrayContaining(['admin', 'manager', 'caseworker', 'reviewer', 'enterprise']),
     );
-    expect(await seedDemo(env('a.sqlite'), 80, 7)).toBe('present');
+    expect(await seedDemo(env('a.sqlite'), 50, 7)).toBe('present');
     expect(write).toHaveBeenCalledWith(expect.stringContaining('enterprises with indicators'));
-  });
+  }, 240_000);
 
   it('refuses a database that holds non-demo data', async () => {
     const { createApp } = await import('../src/app.factory');

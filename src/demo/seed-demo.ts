@@ -261,7 +261,7 @@ async function seedApplications(
   const tokenOf = (id: string) => t[Object.keys(users.ids).find((u) => users.ids[u] === id)!];
   let made = 0;
   // Blue enterprises meet every high-tech condition on file: the ones a bureau would see applying.
-  const blue = await http('GET', '/api/enterprises?colour=blue&tier=startup&pageSize=500', undefined, cw);
+  const blue = await http('GET', '/api/enterprises?colour=blue&pageSize=500', undefined, cw);
   const candidates = (blue.items as { id: string; uscc: string }[]).filter((e) => e.id !== ids[0]);
   /** Each applying enterprise gets an account of its own (only the enterprise itself may withdraw). */
   const enterpriseToken = async (enterpriseId: string, uscc: string) => {
@@ -340,7 +340,31 @@ async function seedApplications(
         t['demo-caseworker2'],
       );
   }
-  console.log(`  applications: ${made} across every state`);
+  // Tech SME applications from startups that qualify by score: the simpler procedure, another set of states.
+  const red = await http('GET', '/api/enterprises?colour=red&tier=startup&pageSize=200', undefined, cw);
+  const smeStops = ['draft', 'submitted', 'accepted', 'public_notice'];
+  let sme = 0;
+  for (const { id, uscc } of red.items as { id: string; uscc: string }[]) {
+    if (sme >= smeStops.length * 2) break;
+    const stop = smeStops[sme % smeStops.length];
+    const own = await enterpriseToken(id, uscc);
+    const app = await http('POST', '/api/applications', { enterpriseId: id, targetTier: 'tech_sme' }, own).catch(
+      () => null,
+    );
+    if (!app) continue;
+    const send = (body: Record<string, unknown>, token: string) =>
+      http('POST', `/api/applications/${app.id}/events`, body, token);
+    try {
+      if (stop !== 'draft') await send({ type: 'SUBMIT' }, own);
+      if (stop === 'accepted' || stop === 'public_notice') await send({ type: 'ACCEPT' }, cw);
+      if (stop === 'public_notice') await send({ type: 'PUBLISH_NOTICE' }, cw);
+      sme++;
+    } catch (error) {
+      if (!/HARD_CONDITION_UNMET|NO_INDICATORS/.test(String(error))) throw error;
+      await send({ type: 'WITHDRAW', reason: '自评不达标，暂缓申报' }, own);
+    }
+  }
+  console.log(`  applications: ${made} high-tech across every state, ${sme} tech SME`);
 }
 
 async function seedCasework(http: Inject, users: DemoUsers, ids: string[], seed: number) {
