@@ -14,5 +14,12 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/migrations'], testMatch: ['**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], testTimeout: 60000 },
+    {
+      ...shared,
+      displayName: 'reliability',
+      roots: ['<rootDir>/test/reliability'],
+      testMatch: ['**/*.rel-spec.ts'],
+      testTimeout: 300000,
+    },
   ],
 };

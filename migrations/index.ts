@@ -3,8 +3,10 @@ import { Enterprises1763700001000 } from './1763700001000-enterprises';
 import { TierLifecycle1763700002000 } from './1763700002000-tier-lifecycle';
 import { Calendar1763700003000 } from './1763700003000-calendar';
 import { Notifications1763700004000 } from './1763700004000-notifications';
+import { Subsidies1763700005000 } from './1763700005000-subsidies';
 import { Applications1763700006000 } from './1763700006000-applications';
 import { Casework1763700007000 } from './1763700007000-casework';
+import { Targets1763700008000 } from './1763700008000-targets';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -13,6 +15,8 @@ export const ALL_MIGRATIONS = [
   TierLifecycle1763700002000,
   Calendar1763700003000,
   Notifications1763700004000,
+  Subsidies1763700005000,
   Applications1763700006000,
   Casework1763700007000,
+  Targets1763700008000,
 ];

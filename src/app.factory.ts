@@ -4,18 +4,61 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
+import { registerBodyParsers } from './common/body-parsers';
 import { createPino, PinoNestLogger } from './common/pino-logger';
 import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
+import { registerWebConsole } from './web/web-console';
 
 /** Largest JSON body accepted; uploads have their own limits. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const UPLOAD_LIMIT_BYTES = 20 * 1024 * 1024;
 
+/**
+ * Security headers on every answer (errors and 404s included). One Content-Security-Policy serves both the JSON API
+ * and Swagger UI at /docs, which loads its scripts and styles from this origin and has an inline <style> block; no
+ * `upgrade-insecure-requests`, which would break /docs served over plain HTTP. Strict-Transport-Security is sent
+ * always (browsers ignore it over plain HTTP, and behind a TLS-terminating proxy the app cannot always tell), without
+ * includeSubDomains: the bureau's other hosts are not this service's to decide.
+ */
+export const SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'self'"],
+      fontSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+    },
+  },
+  crossOriginOpenerPolicy: { policy: 'same-origin' },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: { maxAge: 31536000, includeSubDomains: false },
+  xContentTypeOptions: true,
+  xFrameOptions: { action: 'deny' },
+  xPoweredBy: true,
+} as const;
+
+export interface CreateAppOptions {
+  /** Where the JSON log lines go (stdout by default); tests capture them here. */
+  logDestination?: DestinationStream;
+}
+
 /** Builds the HTTP application exactly as production runs it; the e2e tests boot this same function. */
-export async function createApp(config: AppConfig, extraModules: Type[] = []): Promise<NestFastifyApplication> {
-  const logger = createPino(config.logLevel);
+export async function createApp(
+  config: AppConfig,
+  extraModules: Type[] = [],
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const logger = createPino(config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -26,7 +69,11 @@ export async function createApp(config: AppConfig, extraModules: Type[] = []): P
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraModules), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // Body parsing is ours (registerBodyParsers): JSON and multipart only, no urlencoded or text/plain.
+    bodyParser: false,
   });
+  app.useSecurityHeaders(SECURITY_HEADERS);
+  registerBodyParsers(app.getHttpAdapter().getInstance());
   // Registered on Fastify itself (not through the adapter, which would load the plugin lazily with import()).
   await app
     .getHttpAdapter()
@@ -44,5 +91,6 @@ export async function createApp(config: AppConfig, extraModules: Type[] = []): P
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await registerWebConsole(app); // the web console (web/dist) at /, when built
   return app;
 }

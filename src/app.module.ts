@@ -18,7 +18,9 @@ import { IndicatorsModule } from './indicators/indicators.module';
 import { JobsModule } from './jobs/jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { PipelineModule } from './pipeline/pipeline.module';
 import { StateModule } from './state/state.module';
+import { SubsidiesModule } from './subsidies/subsidies.module';
 import { UsersModule } from './users/users.module';
 
 /** Feature modules, in the order a request meets them; infrastructure first. */
@@ -46,6 +48,8 @@ export class AppModule {
         CalendarModule,
         ImportsModule,
         HealthModule,
+        SubsidiesModule,
+        PipelineModule,
         ...extraModules,
       ],
       providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],

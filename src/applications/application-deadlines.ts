@@ -53,7 +53,7 @@ export class ApplicationDeadlines {
   ) {
     if (row && row.status === 'open') return;
     const remaining = row?.status === 'paused' ? (row.remainingDays ?? days) : days;
-    const dueOn = await this.calendar.addWorkingDays(today, remaining);
+    const dueOn = await this.calendar.addWorkingDays(today, remaining, this.manager);
     if (row) {
       await this.manager.update(
         ApplicationDeadlineEntity,
@@ -87,7 +87,7 @@ export class ApplicationDeadlines {
 
   private async pause(row: ApplicationDeadlineEntity | undefined, today: string) {
     if (!row || row.status !== 'open' || !row.dueOn) return;
-    const remaining = row.dueOn > today ? await this.calendar.workingDaysBetween(today, row.dueOn) : 0;
+    const remaining = row.dueOn > today ? await this.calendar.workingDaysBetween(today, row.dueOn, this.manager) : 0;
     await this.manager.update(
       ApplicationDeadlineEntity,
       { id: row.id },

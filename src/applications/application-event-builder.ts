@@ -68,7 +68,7 @@ export class ApplicationEventBuilder {
         result.event = {
           type: 'PUBLISH_NOTICE',
           by,
-          noticeEndsOn: await this.calendar.addWorkingDays(today, this.settings.noticeDays),
+          noticeEndsOn: await this.calendar.addWorkingDays(today, this.settings.noticeDays, this.manager),
         };
         break;
       case 'DRAW_PANEL':
@@ -239,7 +239,9 @@ export class ApplicationEventBuilder {
           },
         );
     }
-    const noticeEndsOn = dto.approve ? await this.calendar.addWorkingDays(today, this.settings.noticeDays) : undefined;
+    const noticeEndsOn = dto.approve
+      ? await this.calendar.addWorkingDays(today, this.settings.noticeDays, this.manager)
+      : undefined;
     return {
       type: 'DECIDE',
       by,

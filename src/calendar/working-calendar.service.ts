@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, validationFailed } from '../common/domain-error';
 import { isValidIsoDate } from '../grading/rules/dates';
 import { CalendarDayEntity } from './calendar-day.entity';
@@ -59,15 +59,19 @@ export class WorkingCalendar {
     return (await this.day(date)).workday;
   }
 
-  /** The `days`-th working day after `from` (`from` never counts; 0 returns `from`). */
-  async addWorkingDays(from: string, days: number): Promise<string> {
-    const resolve = await this.resolver();
+  /**
+   * The `days`-th working day after `from` (`from` never counts; 0 returns `from`). Inside a transaction pass its
+   * manager: the overrides are then read on the transaction's own connection, never on a second one from the pool
+   * (transactions each waiting for a second connection would starve the pool under load).
+   */
+  async addWorkingDays(from: string, days: number, manager?: EntityManager): Promise<string> {
+    const resolve = await this.resolver(manager);
     return rangeChecked(() => addWorkingDays(from, days, (d) => resolve(d).workday));
   }
 
-  /** Working days in (from, to]; negative when `to` is before `from`. */
-  async workingDaysBetween(from: string, to: string): Promise<number> {
-    const resolve = await this.resolver();
+  /** Working days in (from, to]; negative when `to` is before `from`. `manager`: as for addWorkingDays. */
+  async workingDaysBetween(from: string, to: string, manager?: EntityManager): Promise<number> {
+    const resolve = await this.resolver(manager);
     return rangeChecked(() => workingDaysBetween(from, to, (d) => resolve(d).workday));
   }
 
@@ -77,8 +81,8 @@ export class WorkingCalendar {
   }
 
   /** One snapshot of the overrides per call, so a long computation sees one consistent calendar. */
-  private async resolver(): Promise<(date: string) => CalendarDay> {
-    const overrides = await this.overrides();
+  private async resolver(manager?: EntityManager): Promise<(date: string) => CalendarDay> {
+    const overrides = await this.overrides(manager);
     return (date) => this.resolve(date, overrides);
   }
 
@@ -91,9 +95,9 @@ export class WorkingCalendar {
     return { date, workday: isWeekday(date), source: 'weekday-fallback' };
   }
 
-  private overrides(): Promise<ReadonlyMap<string, Override>> {
+  private overrides(manager: EntityManager = this.dataSource.manager): Promise<ReadonlyMap<string, Override>> {
     if (this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache.overrides;
-    const overrides = this.dataSource.manager
+    const overrides = manager
       .find(CalendarDayEntity)
       .then((rows) => new Map(rows.map((r) => [r.date, { workday: r.workday, note: r.note }])));
     const entry = { at: Date.now(), overrides };

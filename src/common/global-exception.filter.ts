@@ -28,7 +28,39 @@ const HTTP_CODES: Record<number, string> = {
 
 /** Database drivers report a lost connection with these; the client should retry rather than see a 500. */
 const UNAVAILABLE =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|the database system is (starting|shutting)/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|the database system is (starting|shutting)|timeout exceeded when trying to connect|is not queryable/i;
+/**
+ * The same by code: PostgreSQL's admin/crash shutdown and "cannot connect now" (57P01-57P03) and connection
+ * exceptions (class 08), and the socket errors of a server that went away.
+ */
+const UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+/** TypeORM's errors for a transaction whose connection was lost under it (the pool already dropped the client). */
+const UNAVAILABLE_NAMES = new Set(['QueryRunnerAlreadyReleasedError']);
+
+function isUnavailable(exception: unknown): boolean {
+  if (!(exception instanceof Error)) return false;
+  const driver = (exception as { driverError?: { code?: unknown } }).driverError;
+  const code = driver?.code ?? (exception as { code?: unknown }).code;
+  return (
+    UNAVAILABLE.test(exception.message) ||
+    (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
+    UNAVAILABLE_NAMES.has(exception.name) ||
+    UNAVAILABLE_NAMES.has(exception.constructor?.name)
+  );
+}
 
 /** PostgreSQL 23505 or SQLite's UNIQUE/PRIMARY KEY constraint: a race two writers lost, answered as a clash. */
 function isUniqueViolation(exception: unknown): boolean {
@@ -37,6 +69,19 @@ function isUniqueViolation(exception: unknown): boolean {
     driver?.code === '23505' ||
     driver?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     driver?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}
+
+/**
+ * A value the database refuses to store: PostgreSQL's class 22 (data exception: too long, invalid byte sequence such as
+ * NUL, numeric or date out of range, bad text representation) and SQLite's size and type refusals. Input checks should
+ * catch these first and name the field; this keeps one that slips through a 400 instead of a 500 (and logs it).
+ */
+function isDataException(exception: unknown): boolean {
+  const driver = (exception as { driverError?: { code?: string } })?.driverError ?? (exception as { code?: string });
+  const code = driver?.code;
+  return (
+    typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH')
   );
 }
 
@@ -54,6 +99,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     body.requestId = String(request?.id ?? '');
     if (body.statusCode >= 500) this.logger.error({ err: exception, requestId: body.requestId }, 'request failed');
+    else if (body.code === 'INVALID_VALUE')
+      this.logger.warn(
+        { err: exception, requestId: body.requestId },
+        'database refused a value that passed validation',
+      );
     if (body.statusCode === 503) void reply.header('Retry-After', '5');
     if (body.statusCode === 429 && typeof body.retryAfterSeconds === 'number')
       void reply.header('Retry-After', String(body.retryAfterSeconds));
@@ -91,7 +141,13 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     }
     if (isUniqueViolation(exception))
       return { statusCode: 409, code: 'ALREADY_EXISTS', message: 'A record with the same key already exists' };
-    if (exception instanceof Error && UNAVAILABLE.test(exception.message))
+    if (isDataException(exception))
+      return {
+        statusCode: 400,
+        code: 'INVALID_VALUE',
+        message: 'A value is too long, out of range or not valid text',
+      };
+    if (isUnavailable(exception))
       return {
         statusCode: 503,
         code: 'SERVICE_UNAVAILABLE',

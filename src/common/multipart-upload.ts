@@ -10,6 +10,17 @@ export interface ReceivedUpload {
 
 export const UPLOAD_FIELD = 'file';
 
+/** Longest file name kept (the column is 255 characters); control characters and broken UTF-16 are refused. */
+export const MAX_FILENAME_LENGTH = 255;
+const BAD_FILENAME = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function filenameProblem(filename: string | undefined): string | null {
+  if (filename && filename.length > MAX_FILENAME_LENGTH)
+    return `the file name must be at most ${MAX_FILENAME_LENGTH} characters`;
+  if (filename && BAD_FILENAME.test(filename)) return 'the file name must not contain control characters';
+  return null;
+}
+
 export const fileError = (status: number, code: string, reason: string, message = reason) =>
   new DomainError(status, code, message, [{ field: UPLOAD_FIELD, reason }]);
 
@@ -35,6 +46,11 @@ export async function receiveUpload(req: FastifyRequest): Promise<ReceivedUpload
       throw validationFailed([
         { field: UPLOAD_FIELD, reason: `send the file in the field "file", not "${part.fieldname}"` },
       ]);
+    }
+    const badName = filenameProblem(part.filename);
+    if (badName) {
+      part.file.resume();
+      throw fileError(400, 'BAD_FILENAME', badName);
     }
     buffer = await part.toBuffer();
   } catch (error) {

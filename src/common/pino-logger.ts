@@ -1,8 +1,37 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 
-export function createPino(level: string): Logger {
-  return pino({ level, base: { service: 'enterprise-cultivation' }, timestamp: pino.stdTimeFunctions.isoTime });
+/**
+ * Secrets never reach the log: credentials and tokens are censored wherever a log call might carry them (request
+ * headers if a serializer ever includes them, a DTO or body logged whole, a config object).
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'authorization',
+  'password',
+  'passwordHash',
+  'accessToken',
+  'jwtSecret',
+  '*.password',
+  '*.passwordHash',
+  '*.accessToken',
+  '*.jwtSecret',
+  '*.authorization',
+];
+
+export function createPino(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'enterprise-cultivation' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
 }
 
 /** Nest's logger interface over pino, so framework and app logs are the same structured JSON. */

@@ -21,6 +21,11 @@ export interface AppConfig {
   outboxPollMs: number;
   /** Redis key prefix for the Bull queue (separates environments sharing one Redis). */
   queuePrefix: string;
+  /**
+   * Bull's job lock and stalled-job check interval (ms): a job whose worker died (SIGKILL, crash) goes back to the
+   * queue within about twice this. Long enough that a busy worker renews its lock in time.
+   */
+  queueLockMs: number;
   /** Embedded default: SQLite and the in-process job runner, nothing to install. */
   embedded: boolean;
 }
@@ -114,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
     },
     outboxPollMs: parseInteger(env, 'OUTBOX_POLL_MS', 500, 10, 60000, problems),
     queuePrefix: env.QUEUE_PREFIX || 'cultivation',
+    queueLockMs: parseInteger(env, 'QUEUE_LOCK_MS', 30000, 1000, 3600000, problems),
     embedded,
   };
   if (problems.length) throw new ConfigError(problems);

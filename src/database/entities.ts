@@ -13,6 +13,9 @@ import { AnnualIndicatorsEntity } from '../indicators/annual-indicators.entity';
 import { JobRecordEntity } from '../jobs/job-record.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
+import { TargetEntity } from '../pipeline/target.entity';
+import { GrantEntity } from '../subsidies/grant.entity';
+import { ProgrammeEntity } from '../subsidies/programme.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once so the app, the migration command and the tests agree. */
@@ -31,6 +34,9 @@ export const ALL_ENTITIES = [
   NoticeEntity,
   CalendarDayEntity,
   NotificationEntity,
+  ProgrammeEntity,
+  GrantEntity,
   ...APPLICATION_ENTITIES,
   ...CASEWORK_ENTITIES,
+  TargetEntity,
 ];

@@ -56,6 +56,17 @@ export class BullJobQueue implements JobQueue {
     );
   }
 
+  onReconnect(listener: () => void) {
+    const client = this.queue.client;
+    let lost = false;
+    client.on('close', () => (lost = true));
+    client.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      listener();
+    });
+  }
+
   async isHealthy() {
     try {
       const client = this.queue.client;

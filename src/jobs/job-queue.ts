@@ -31,6 +31,11 @@ export interface JobQueue {
   process(processor: JobProcessor, concurrency: number): void;
   /** True when the backing store answers (Redis ping); the in-process runner always does. */
   isHealthy(): Promise<boolean>;
+  /**
+   * Calls `listener` each time the connection to the backing store is back after it was lost (Bull: Redis
+   * reconnected, perhaps restarted without its data, so jobs it held may be gone). The in-process runner never loses it.
+   */
+  onReconnect?(listener: () => void): void;
   close(): Promise<void>;
 }
 

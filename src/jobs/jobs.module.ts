@@ -30,12 +30,14 @@ export class JobsModule {
         providers: [...common.providers, { provide: JOB_QUEUE, useFactory: () => new InProcessJobQueue() }],
       };
     }
+    // A job whose worker died is handed back once its lock lapses, checked as often as the lock lasts.
+    const bullSettings = { lockDuration: config.queueLockMs, stalledInterval: config.queueLockMs };
     return {
       module: JobsModule,
       imports: [
         DiscoveryModule,
-        BullModule.forRoot({ url: config.redisUrl, prefix: config.queuePrefix }),
-        BullModule.registerQueue({ name: QUEUE_NAME }),
+        BullModule.forRoot({ url: config.redisUrl, prefix: config.queuePrefix, settings: bullSettings }),
+        BullModule.registerQueue({ name: QUEUE_NAME, settings: bullSettings }),
       ],
       ...common,
       providers: [

@@ -24,6 +24,12 @@ export class OutboxRelay implements OnApplicationShutdown {
   private again = false;
   private active = false;
   private lastFailure = '';
+  /**
+   * When the queue connection came back last: Redis may have restarted empty, so rows enqueued before then and still
+   * not processed are handed over again at once (job id = outbox id: a job Redis still holds is not added twice).
+   */
+  private reconnectedAt: Date | null = null;
+  private watchingReconnects = false;
 
   constructor(
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
@@ -36,6 +42,13 @@ export class OutboxRelay implements OnApplicationShutdown {
     this.active = true;
     this.timer = setInterval(() => this.nudge(), this.config.outboxPollMs);
     this.timer.unref();
+    if (!this.watchingReconnects) {
+      this.watchingReconnects = true;
+      this.queue.onReconnect?.(() => {
+        this.reconnectedAt = new Date();
+        this.nudge();
+      });
+    }
     this.nudge();
   }
 
@@ -62,7 +75,8 @@ export class OutboxRelay implements OnApplicationShutdown {
 
   /** One round: returns how many rows were handed to the queue. */
   async relayOnce(): Promise<number> {
-    const redeliverBefore = new Date(Date.now() - REDELIVER_AFTER_MS);
+    const lostBefore = new Date(Date.now() - REDELIVER_AFTER_MS);
+    const redeliverBefore = this.reconnectedAt && this.reconnectedAt > lostBefore ? this.reconnectedAt : lostBefore;
     const rows = await this.dataSource
       .getRepository(OutboxEventEntity)
       .createQueryBuilder('o')

@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidateIf,
+} from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordPolicyConstraint } from './password-policy';
 import { EXPERTISE, ROLES, type Expertise, type Role } from './user.entity';
 
 export class CreateUserDto {
@@ -12,9 +24,11 @@ export class CreateUserDto {
   })
   username: string;
 
-  @ApiProperty({ minLength: 10 })
+  /** 10+ characters, at least two kinds (lower, upper, digits, other), not the username, not a common password. */
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @IsString()
-  @Length(10, 200)
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  @Validate(PasswordPolicyConstraint)
   password: string;
 
   @ApiProperty({ enum: ROLES })

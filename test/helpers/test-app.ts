@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import { createApp } from '../../src/app.factory';
+import { createApp, CreateAppOptions } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { OutboxRelay } from '../../src/outbox/outbox-relay.service';
 
@@ -34,7 +34,11 @@ async function resetPostgres(url: string) {
   await client.end();
 }
 
-export async function bootTestApp(env: Record<string, string> = {}, extraModules: Type[] = []): Promise<TestApp> {
+export async function bootTestApp(
+  env: Record<string, string> = {},
+  extraModules: Type[] = [],
+  options: CreateAppOptions = {},
+): Promise<TestApp> {
   const merged: NodeJS.ProcessEnv = {
     DATABASE_URL: process.env.DATABASE_URL || 'sqlite::memory:',
     REDIS_URL: process.env.REDIS_URL || '',
@@ -48,7 +52,7 @@ export async function bootTestApp(env: Record<string, string> = {}, extraModules
   };
   const config = loadConfig(merged, 'all');
   if (config.database.kind === 'postgres') await resetPostgres(config.database.url);
-  const app = await createApp(config, extraModules);
+  const app = await createApp(config, extraModules, options);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const http = new Http(app);

@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TransactionRunner } from '../database/transaction-runner';
+import { JobHandler } from '../jobs/job-handler.decorator';
+import { declareJobNames } from '../jobs/job-names';
+import { declareRepeatableJob } from '../jobs/worker-runtime.service';
+import type { CountRow } from './pipeline.rules';
+import { num, PipelineSql } from './pipeline-sql';
+
+export const COMPACT_COUNTS_JOB = 'pipeline.compact-counts';
+declareJobNames(COMPACT_COUNTS_JOB);
+declareRepeatableJob({ name: COMPACT_COUNTS_JOB, key: 'pipeline.compact-counts.5min', cron: '*/5 * * * *' });
+
+/** After a read that summed more delta rows than this beyond one per group, fold them (in the background). */
+const COMPACT_AFTER_EXTRA_ROWS = 500;
+
+/**
+ * The tier x colour x district counters behind the pipeline summary (see migrations/1763700008000-targets.ts for why
+ * counters, kept by triggers as append-only deltas). Reading sums the deltas per group, which is exact at any moment;
+ * compacting replaces the deltas of each group by their sum, in one transaction, without changing any sum.
+ */
+@Injectable()
+export class PipelineCounters {
+  private readonly logger = new Logger('pipeline');
+  private compacting: Promise<number> | null = null;
+
+  constructor(
+    private readonly sql: PipelineSql,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  /** Enterprises per (district, state, colour), exited included (state `exited`); groups that sum to 0 are left out. */
+  async read(district?: string): Promise<CountRow[]> {
+    const rows = await this.sql.rows<{ district: string; state: string; colour: string; n: unknown; r: unknown }>(
+      `SELECT district, state, colour, SUM(n) AS n, COUNT(*) AS r FROM pipeline_counts
+       ${district !== undefined ? 'WHERE district = :district' : ''}
+       GROUP BY district, state, colour`,
+      { district },
+    );
+    const extra = rows.reduce((s, row) => s + num(row.r) - 1, 0);
+    if (extra > COMPACT_AFTER_EXTRA_ROWS) void this.compact().catch(() => undefined);
+    return rows
+      .map((row) => ({ district: row.district, state: row.state, colour: row.colour, count: num(row.n) }))
+      .filter((row) => row.count !== 0);
+  }
+
+  @JobHandler(COMPACT_COUNTS_JOB)
+  async handle() {
+    return { folded: await this.compact() };
+  }
+
+  /** Folds the delta rows into one row per group; returns how many rows it removed. One run at a time per process. */
+  compact(): Promise<number> {
+    if (!this.compacting)
+      this.compacting = this.compactOnce().finally(() => {
+        this.compacting = null;
+      });
+    return this.compacting;
+  }
+
+  private async compactOnce(): Promise<number> {
+    const folded = await this.fold();
+    // The deleted deltas leave dead rows behind; on PostgreSQL a VACUUM of this small table (outside any transaction)
+    // makes their space reusable and truncates the empty tail, so the summary's scan stays a few pages long.
+    if (folded > 0 && this.sql.pg) await this.sql.dataSource.query('VACUUM pipeline_counts').catch(() => undefined);
+    return folded;
+  }
+
+  private fold(): Promise<number> {
+    return this.tx.run(async (manager) => {
+      if (this.sql.pg) {
+        // One statement, one snapshot: exactly the rows it deletes are summed back; rows other transactions insert
+        // meanwhile are not visible to it and stay as they are. A concurrent compaction finds nothing left to move.
+        const [result] = await this.sql.rows<{ moved: unknown; kept: unknown }>(
+          `WITH moved AS (DELETE FROM pipeline_counts RETURNING district, state, colour, n),
+           kept AS (
+             INSERT INTO pipeline_counts (district, state, colour, n)
+             SELECT district, state, colour, SUM(n) FROM moved GROUP BY district, state, colour HAVING SUM(n) <> 0
+             RETURNING 1
+           )
+           SELECT (SELECT COUNT(*) FROM moved) AS moved, (SELECT COUNT(*) FROM kept) AS kept`,
+          {},
+          manager,
+        );
+        return num(result?.moved) - num(result?.kept);
+      }
+      // SQLite: one writer at a time, so the rows up to the current maximum id are exactly the ones folded.
+      const [top] = await this.sql.rows<{ id: unknown; n: unknown }>(
+        'SELECT MAX(id) AS id, COUNT(*) AS n FROM pipeline_counts',
+        {},
+        manager,
+      );
+      if (top?.id === null || top?.id === undefined) return 0;
+      const maxId = num(top.id);
+      await this.sql.rows(
+        `INSERT INTO pipeline_counts (district, state, colour, n)
+         SELECT district, state, colour, SUM(n) FROM pipeline_counts WHERE id <= :maxId
+         GROUP BY district, state, colour HAVING SUM(n) <> 0`,
+        { maxId },
+        manager,
+      );
+      await this.sql.rows('DELETE FROM pipeline_counts WHERE id <= :maxId', { maxId }, manager);
+      const [after] = await this.sql.rows<{ n: unknown }>('SELECT COUNT(*) AS n FROM pipeline_counts', {}, manager);
+      const folded = num(top.n) - num(after?.n);
+      if (folded > 0) this.logger.debug({ folded }, 'pipeline counters compacted');
+      return folded;
+    });
+  }
+}

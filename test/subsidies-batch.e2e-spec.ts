@@ -1,0 +1,269 @@
+import { DataSource } from 'typeorm';
+import { chinaToday } from '../src/grading/dto/grading-facts.dto';
+import { EXAMPLE_FILINGS } from './helpers/domain-example';
+import { createEnterprise } from './helpers/fixtures';
+import { waitForJob } from './helpers/jobs';
+import { bootTestApp, TestApp, unique, userWithToken } from './helpers/test-app';
+
+const year = Number(chinaToday().slice(0, 4));
+let serial = 400000;
+const techSmeNo = (issuedOn: string) => `${issuedOn.slice(0, 4)}350100A${String(serial++).padStart(7, '0')}`;
+const highTechNo = (issuedOn: string) => `GR${issuedOn.slice(0, 4)}35${String(serial++).padStart(6, '0')}`;
+
+describe('subsidies: batch runs, budgets, waitlists and simulation', () => {
+  let t: TestApp;
+  let caseworker: { token: string; id: string };
+  let manager: { token: string; id: string };
+  let dataSource: DataSource;
+  beforeAll(async () => {
+    t = await bootTestApp();
+    caseworker = await userWithToken(t, 'caseworker');
+    manager = await userWithToken(t, 'manager');
+    dataSource = t.app.get(DataSource);
+  });
+  afterAll(() => t.close());
+
+  const createProgramme = async (body: Record<string, unknown>) => {
+    const res = await t.http.post(
+      '/api/programmes',
+      { name: '批量测试', period: year, trigger: { event: 'manual' }, status: 'active', ...body },
+      manager.token,
+    );
+    expect(res.statusCode).toBe(201);
+    return res.json();
+  };
+  const enterprisesIn = async (district: string, n: number) => {
+    const out = [];
+    for (let i = 0; i < n; i++) out.push(await createEnterprise(t, { district }));
+    return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+  };
+  const run = async (programmeId: string) => {
+    const res = await t.http.post(`/api/programmes/${programmeId}/runs`, {}, manager.token);
+    expect(res.statusCode).toBe(202);
+    return res.json().jobId as string;
+  };
+  const grantsOf = async (programmeCode: string) => {
+    await t.drainOutbox();
+    const res = await t.http.get(`/api/grants?programmeCode=${programmeCode}&pageSize=500`, manager.token);
+    return (res.json().items as any[]).sort((a, b) => (a.enterpriseId < b.enterpriseId ? -1 : 1));
+  };
+  const reservedOf = async (code: string) =>
+    (await t.http.get(`/api/programmes?code=${code}&status=active`, manager.token)).json().items[0].reserved;
+
+  it('matches every enterprise in scope once, whatever runs twice or at the same time', async () => {
+    const district = unique('批量区');
+    const all = await enterprisesIn(district, 5);
+    await t.http.put(`/api/enterprises/${all[0].id}/indicators/${year - 1}`, EXAMPLE_FILINGS[2025], caseworker.token);
+    const p = await createProgramme({
+      code: 'scored_startups',
+      districts: [district],
+      // Startups with 20+ tech staff on file; the others have nothing on file (needs_data).
+      rule: { and: [{ '==': [{ var: 'enterprise.tier' }, 'startup'] }, { '>=': [{ var: 'grading.techStaff' }, 20] }] },
+      amount: { fixed: 1_000 },
+      budget: 100_000,
+    });
+    const first = await waitForJob(t, await run(p.id));
+    expect(first).toMatchObject({ status: 'completed', total: 5, done: 5 });
+    expect(first.result).toMatchObject({ eligible: 1, needsData: 4, existing: 0 });
+    const grants = await grantsOf('scored_startups');
+    expect(grants).toHaveLength(5);
+    expect(grants.find((g) => g.enterpriseId === all[0].id)).toMatchObject({ state: 'eligible', amount: 1_000 });
+    expect(grants.filter((g) => g.state === 'needs_data')).toHaveLength(4);
+
+    const repeat = await waitForJob(t, await run(p.id));
+    expect(repeat.result).toMatchObject({ eligible: 0, needsData: 0, existing: 5 });
+    const [a, b] = await Promise.all([run(p.id), run(p.id)]);
+    const [ja, jb] = [await waitForJob(t, a), await waitForJob(t, b)];
+    expect(ja.result.existing + jb.result.existing).toBe(10);
+    expect(await grantsOf('scored_startups')).toHaveLength(5);
+    expect(await reservedOf('scored_startups')).toBe(1_000);
+  });
+
+  it('never reserves past the budget under concurrent runs; the rest wait in order and move up on release', async () => {
+    const district = unique('预算区');
+    const all = await enterprisesIn(district, 6);
+    const p = await createProgramme({
+      code: 'tight_budget',
+      districts: [district],
+      rule: true,
+      amount: { fixed: 1_000 },
+      budget: 3_000,
+    });
+    const jobs = await Promise.all([run(p.id), run(p.id)]);
+    for (const job of jobs) expect((await waitForJob(t, job)).status).toBe('completed');
+    let grants = await grantsOf('tight_budget');
+    // Waitlist order: event time (the run's start, the same for one run), then enterprise id.
+    expect(grants.map((g) => g.state)).toEqual([
+      'eligible',
+      'eligible',
+      'eligible',
+      'waitlisted',
+      'waitlisted',
+      'waitlisted',
+    ]);
+    expect(grants.map((g) => g.enterpriseId)).toEqual(all.map((e) => e.id));
+    expect(await reservedOf('tight_budget')).toBe(3_000);
+
+    await t.http.post(`/api/grants/${grants[1].id}/cancel`, { reason: '企业注销' }, manager.token);
+    grants = await grantsOf('tight_budget');
+    expect(grants.map((g) => g.state)).toEqual([
+      'eligible',
+      'cancelled',
+      'eligible',
+      'eligible',
+      'waitlisted',
+      'waitlisted',
+    ]);
+    expect(await reservedOf('tight_budget')).toBe(3_000);
+
+    // A larger budget is a new version; it carries the reservation and lets the waitlist in.
+    const v2 = await t.http.patch(`/api/programmes/${p.id}`, { budget: 4_000 }, manager.token);
+    expect(v2.json()).toMatchObject({ version: 2, budget: 4_000, reserved: 4_000 });
+    grants = await grantsOf('tight_budget');
+    expect(grants.map((g) => g.state)).toEqual([
+      'eligible',
+      'cancelled',
+      'eligible',
+      'eligible',
+      'eligible',
+      'waitlisted',
+    ]);
+    // A release on a grant of version 1 goes to the budget holder, version 2.
+    await t.http.post(`/api/grants/${grants[0].id}/cancel`, { reason: '放弃' }, manager.token);
+    grants = await grantsOf('tight_budget');
+    expect(grants[5].state).toBe('eligible');
+    expect(await reservedOf('tight_budget')).toBe(4_000);
+    const tooSmall = await t.http.patch(`/api/programmes/${v2.json().id}`, { budget: 1_000 }, manager.token);
+    expect(tooSmall.json().fields[0].field).toBe('budget');
+  });
+
+  it('never reserves past the budget when events arrive at once; the waitlist follows event time', async () => {
+    const district = unique('事件区');
+    const all = await enterprisesIn(district, 5);
+    await createProgramme({
+      code: 'sme_event_budget',
+      districts: [district],
+      trigger: { event: 'tier.recognised' },
+      rule: { '==': [{ var: 'event.tier' }, 'tech_sme'] },
+      amount: { fixed: 5_000 },
+      budget: 10_000,
+    });
+    await Promise.all(
+      all.map((e) =>
+        t.http.post(
+          `/api/enterprises/${e.id}/certifications`,
+          { tier: 'tech_sme', number: techSmeNo(`${year}-06-01`), issuedOn: `${year}-06-01` },
+          caseworker.token,
+        ),
+      ),
+    );
+    const grants = await grantsOf('sme_event_budget');
+    expect(grants).toHaveLength(5);
+    expect(grants.filter((g) => g.state === 'eligible')).toHaveLength(2);
+    expect(await reservedOf('sme_event_budget')).toBe(10_000);
+    const waiting = grants
+      .filter((g) => g.state === 'waitlisted')
+      .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || (a.enterpriseId < b.enterpriseId ? -1 : 1));
+    await t.http.post(
+      `/api/grants/${grants.find((g) => g.state === 'eligible').id}/cancel`,
+      { reason: '重复' },
+      manager.token,
+    );
+    const after = await grantsOf('sme_event_budget');
+    expect(after.find((g) => g.id === waiting[0].id).state).toBe('eligible');
+    expect(
+      after
+        .filter((g) => g.state === 'waitlisted')
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual(
+      waiting
+        .slice(1)
+        .map((g) => g.id)
+        .sort(),
+    );
+  });
+
+  it('replays recognitions of the period for a programme created after them, and refuses to run a draft', async () => {
+    const district = unique('补录区');
+    const [e, f] = await enterprisesIn(district, 2);
+    for (const [x, issuedOn] of [
+      [e, `${year}-02-02`],
+      [f, `${year - 1}-02-02`],
+    ] as const)
+      await t.http.post(
+        `/api/enterprises/${x.id}/certifications`,
+        { tier: 'high_tech', number: highTechNo(issuedOn), issuedOn },
+        caseworker.token,
+      );
+    const p = await createProgramme({
+      code: 'late_high_tech',
+      districts: [district],
+      trigger: { event: 'tier.recognised', kind: 'first' },
+      rule: { '==': [{ var: 'event.tier' }, 'high_tech'] },
+      amount: { fixed: 50_000 },
+      budget: 500_000,
+    });
+    await waitForJob(t, await run(p.id));
+    const grants = await grantsOf('late_high_tech');
+    expect(grants.map((g) => [g.enterpriseId, g.state])).toEqual([[e.id, 'eligible']]);
+    expect(grants[0].why.trigger).toMatchObject({ type: 'tier.recognised', issuedOn: `${year}-02-02` });
+    const draft = await createProgramme({
+      code: 'draft_only',
+      rule: true,
+      amount: { fixed: 1 },
+      budget: 1,
+      status: 'draft',
+    });
+    const refused = await t.http.post(`/api/programmes/${draft.id}/runs`, {}, manager.token);
+    expect(refused.json()).toMatchObject({ statusCode: 409, code: 'PROGRAMME_NOT_ACTIVE' });
+  });
+
+  it('simulates a draft: matches, cost by district, tier and colour against the budget, and writes nothing', async () => {
+    const district = unique('沙盘区');
+    const all = await enterprisesIn(district, 3);
+    await t.http.put(`/api/enterprises/${all[0].id}/indicators/${year - 1}`, EXAMPLE_FILINGS[2025], caseworker.token);
+    await t.drainOutbox();
+    const tables = ['grants', 'programmes', 'audit_events', 'outbox_events', 'job_records', 'notifications'];
+    const counts = async () =>
+      Promise.all(
+        tables.map(async (name) => Number((await dataSource.query(`SELECT COUNT(*) AS n FROM ${name}`))[0].n)),
+      );
+    const before = await counts();
+    const res = await t.http.post(
+      '/api/programmes/simulate',
+      {
+        name: '沙盘',
+        period: year,
+        districts: [district],
+        trigger: { event: 'manual' },
+        rule: { '>=': [{ var: 'grading.employees' }, 100] },
+        amount: { formula: { '*': [{ var: 'grading.techStaff' }, 1000] }, cap: 15_000 },
+        budget: 10_000,
+      },
+      manager.token,
+    );
+    expect(res.statusCode).toBe(200);
+    const sim = res.json();
+    expect(sim).toMatchObject({ enterprisesConsidered: 3, matched: 1, needsData: 2, totalCost: 15_000 });
+    expect(sim.budget).toMatchObject({ budget: 10_000, remaining: -5_000, exceeded: true, withinBudget: { count: 0 } });
+    expect(sim.byDistrict[district]).toEqual({ matched: 1, cost: 15_000, needsData: 2 });
+    expect(sim.byTier.startup.matched).toBe(1);
+    expect(Object.keys(sim.byColour).length).toBeGreaterThan(0);
+    expect(sim.missingFacts['grading.employees']).toBe(2);
+    expect(await counts()).toEqual(before);
+    const invalid = await t.http.post(
+      '/api/programmes/simulate',
+      {
+        name: '沙盘',
+        period: year,
+        trigger: { event: 'manual' },
+        rule: { var: 'x.y' },
+        amount: { fixed: 1 },
+        budget: 1,
+      },
+      manager.token,
+    );
+    expect(invalid.json().fields[0].field).toBe('rule');
+  });
+});
