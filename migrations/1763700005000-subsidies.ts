@@ -78,7 +78,7 @@ export class Subsidies1763700005000 implements MigrationInterface {
           c.timestamp('created_at'),
           c.timestamp('updated_at'),
         ],
-        // 一企一策一期: one grant per programme, enterprise and period, whatever runs twice or in parallel.
+        // One grant per programme, enterprise and period, whatever runs twice or in parallel.
         uniques: [
           { name: 'uq_grants_programme_enterprise_period', columnNames: ['programme_code', 'enterprise_id', 'period'] },
         ],

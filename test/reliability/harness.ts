@@ -83,6 +83,34 @@ export function requireBuild() {
 // ---------------------------------------------------------------------------------------------------------------------
 // Child processes
 
+/**
+ * Last-resort cleanup when the test process exits without its afterAll (a timeout, a forced exit, Ctrl-C): kills the
+ * children still running and undoes server-level changes, synchronously (all an 'exit' handler may do).
+ */
+const atExit = new Set<() => void>();
+let exitHooked = false;
+function onExit(cleanup: () => void) {
+  atExit.add(cleanup);
+  if (exitHooked) return;
+  exitHooked = true;
+  const runAll = () => {
+    for (const fn of atExit) {
+      try {
+        fn();
+      } catch {
+        /* best effort */
+      }
+    }
+    atExit.clear();
+  };
+  process.on('exit', runAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      runAll();
+      process.exit(130);
+    });
+}
+
 /** A child process with its output in RUN_DIR/<name>.log and the last lines in memory for error messages. */
 export class Proc {
   readonly child: ChildProcess;
@@ -107,6 +135,9 @@ export class Proc {
     this.logFile = join(RUN_DIR, `${name}.log`);
     this.out = createWriteStream(this.logFile, { flags: 'a' });
     this.child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    onExit(() => {
+      if (this.alive) this.child.kill('SIGKILL');
+    });
     const onData = (chunk: Buffer) => {
       this.out.write(chunk);
       const text = this.partial + chunk.toString('utf8');
@@ -442,6 +473,15 @@ class PrivatePg extends PgServer {
   }
 
   async init() {
+    onExit(() => {
+      if (!existsSync(this.dir)) return;
+      try {
+        this.ctl(['-m', 'immediate', 'stop']);
+      } catch {
+        /* not running */
+      }
+      rmSync(this.dir, { recursive: true, force: true });
+    });
     mkdirSync(this.dir, { recursive: true });
     if (process.getuid?.() === 0) run('chown', ['postgres', this.dir]);
     const [command, argv] = asPostgres(join(this.bin, 'initdb'), [
@@ -495,6 +535,16 @@ class PrivatePg extends PgServer {
 class SharedPg extends PgServer {
   readonly adminUrl = PG_ADMIN_URL;
   readonly label = "the machine's PostgreSQL (pg_ctlcluster)";
+
+  constructor() {
+    super();
+    // However the test process ends, the machine's server is left running.
+    onExit(() => {
+      const version = readdirSync('/etc/postgresql')[0];
+      if (spawnSync('pg_isready', ['-h', '127.0.0.1', '-q']).status !== 0)
+        spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { timeout: 60_000 });
+    });
+  }
 
   private cluster(action: 'restart' | 'start') {
     const version = readdirSync('/etc/postgresql')[0];
