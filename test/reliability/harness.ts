@@ -6,7 +6,17 @@
  * and only when asked to (see PgServer).
  */
 import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, WriteStream } from 'node:fs';
+import {
+  appendFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  WriteStream,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -84,31 +94,54 @@ export function requireBuild() {
 // Child processes
 
 /**
- * Last-resort cleanup when the test process exits without its afterAll (a timeout, a forced exit, Ctrl-C): kills the
- * children still running and undoes server-level changes, synchronously (all an 'exit' handler may do).
+ * Last-resort cleanup when the test process dies without running its afterAll (Ctrl-C, a kill, a forced exit; Jest's
+ * sandbox gives tests no real `process.on('exit')`): a detached watchdog process polls this process and, once it is
+ * gone, performs the cleanup actions still registered — SIGKILL to children still listed, commands to stop a private
+ * PostgreSQL or start the shared one again. Actions are withdrawn as soon as they are done normally, so the watchdog
+ * never signals a process id that may have been reused.
  */
-const atExit = new Set<() => void>();
-let exitHooked = false;
-function onExit(cleanup: () => void) {
-  atExit.add(cleanup);
-  if (exitHooked) return;
-  exitHooked = true;
-  const runAll = () => {
-    for (const fn of atExit) {
-      try {
-        fn();
-      } catch {
-        /* best effort */
-      }
-    }
-    atExit.clear();
-  };
-  process.on('exit', runAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      runAll();
-      process.exit(130);
-    });
+type CleanupAction = { key: string; kill?: number; run?: [string, string[]]; rm?: string };
+
+const WATCHDOG = `
+const [ppid, file] = process.argv.slice(1);
+const fs = require('fs');
+const cp = require('child_process');
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const timer = setInterval(() => {
+  if (alive(Number(ppid))) return;
+  clearInterval(timer);
+  const pending = new Map();
+  let lines = [];
+  try { lines = fs.readFileSync(file, 'utf8').split('\\n').filter(Boolean).map((l) => JSON.parse(l)); } catch {}
+  for (const a of lines) if (a.done) pending.delete(a.key); else pending.set(a.key, a);
+  for (const a of pending.values()) {
+    try {
+      if (a.kill) process.kill(a.kill, 'SIGKILL');
+      if (a.run) cp.spawnSync(a.run[0], a.run[1], { timeout: 60000, stdio: 'ignore' });
+      if (a.rm) fs.rmSync(a.rm, { recursive: true, force: true });
+    } catch {}
+  }
+  process.exit(0);
+}, 500);
+`;
+
+let cleanupFile: string | null = null;
+
+function registerCleanup(action: CleanupAction) {
+  if (!cleanupFile) {
+    mkdirSync(RUN_DIR, { recursive: true });
+    cleanupFile = join(RUN_DIR, `cleanup-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.jsonl`);
+    writeFileSync(cleanupFile, '');
+    spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), cleanupFile], {
+      detached: true,
+      stdio: 'ignore',
+    }).unref();
+  }
+  appendFileSync(cleanupFile, JSON.stringify(action) + '\n');
+}
+
+function cleanupDone(key: string) {
+  if (cleanupFile) appendFileSync(cleanupFile, JSON.stringify({ key, done: true }) + '\n');
 }
 
 /** A child process with its output in RUN_DIR/<name>.log and the last lines in memory for error messages. */
@@ -135,9 +168,8 @@ export class Proc {
     this.logFile = join(RUN_DIR, `${name}.log`);
     this.out = createWriteStream(this.logFile, { flags: 'a' });
     this.child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    onExit(() => {
-      if (this.alive) this.child.kill('SIGKILL');
-    });
+    const key = `proc-${this.child.pid}`;
+    if (this.child.pid) registerCleanup({ key, kill: this.child.pid });
     const onData = (chunk: Buffer) => {
       this.out.write(chunk);
       const text = this.partial + chunk.toString('utf8');
@@ -149,6 +181,7 @@ export class Proc {
     this.child.stderr!.on('data', onData);
     this.exited = new Promise((done) =>
       this.child.on('exit', (code, signal) => {
+        cleanupDone(key);
         this.exitCode = code;
         this.exitSignal = signal;
         if (this.partial) this.onLine(this.partial);
@@ -346,6 +379,10 @@ export class TestDatabase {
     } finally {
       await admin.end();
     }
+    registerCleanup({
+      key: `db-${name}`,
+      run: ['psql', [adminUrl, '-q', '-c', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]],
+    });
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     return new TestDatabase(adminUrl, name, url.toString());
@@ -367,6 +404,7 @@ export class TestDatabase {
     admin.on('error', () => undefined);
     try {
       await admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`);
+      cleanupDone(`db-${this.name}`);
     } catch (error) {
       log(`could not drop database ${this.name}: ${(error as Error).message}`);
     } finally {
@@ -473,18 +511,12 @@ class PrivatePg extends PgServer {
   }
 
   async init() {
-    onExit(() => {
-      if (!existsSync(this.dir)) return;
-      try {
-        this.ctl(['-m', 'immediate', 'stop']);
-      } catch {
-        /* not running */
-      }
-      rmSync(this.dir, { recursive: true, force: true });
-    });
+    const [command, argv] = asPostgres(join(this.bin, 'pg_ctl'), ['-D', this.dir, '-m', 'immediate', 'stop']);
+    registerCleanup({ key: `pg-stop-${this.port}`, run: [command, argv] });
+    registerCleanup({ key: `pg-dir-${this.port}`, rm: this.dir });
     mkdirSync(this.dir, { recursive: true });
     if (process.getuid?.() === 0) run('chown', ['postgres', this.dir]);
-    const [command, argv] = asPostgres(join(this.bin, 'initdb'), [
+    const [initdb, initArgs] = asPostgres(join(this.bin, 'initdb'), [
       '-D',
       this.dir,
       '-U',
@@ -494,7 +526,7 @@ class PrivatePg extends PgServer {
       'UTF8',
       '--no-sync',
     ]);
-    run(command, argv);
+    run(initdb, initArgs);
     this.start();
     await waitUntil(this.label, 20_000, () => this.isReady());
   }
@@ -529,22 +561,14 @@ class PrivatePg extends PgServer {
       /* not running */
     }
     rmSync(this.dir, { recursive: true, force: true });
+    cleanupDone(`pg-stop-${this.port}`);
+    cleanupDone(`pg-dir-${this.port}`);
   }
 }
 
 class SharedPg extends PgServer {
   readonly adminUrl = PG_ADMIN_URL;
   readonly label = "the machine's PostgreSQL (pg_ctlcluster)";
-
-  constructor() {
-    super();
-    // However the test process ends, the machine's server is left running.
-    onExit(() => {
-      const version = readdirSync('/etc/postgresql')[0];
-      if (spawnSync('pg_isready', ['-h', '127.0.0.1', '-q']).status !== 0)
-        spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { timeout: 60_000 });
-    });
-  }
 
   private cluster(action: 'restart' | 'start') {
     const version = readdirSync('/etc/postgresql')[0];
@@ -553,6 +577,12 @@ class SharedPg extends PgServer {
 
   async restart() {
     const t0 = Date.now();
+    // However this process ends, the machine's server is left running (starting a running cluster does nothing).
+    const version = readdirSync('/etc/postgresql')[0];
+    registerCleanup({
+      key: 'shared-pg-start',
+      run: ['pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start']],
+    });
     await this.cluster('restart');
     await waitUntil('PostgreSQL to accept connections after the restart', 60_000, () => this.isReady());
     return Date.now() - t0;
@@ -570,6 +600,7 @@ class SharedPg extends PgServer {
 
   async dispose() {
     await this.ensureRunning();
+    cleanupDone('shared-pg-start');
   }
 }
 
