@@ -5,8 +5,10 @@
  */
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { OmitType } from '@nestjs/swagger';
 import {
   DeclarationsDto,
+  FinancialYearDto,
   InnovationDto,
   IpDto,
   IsCount,
@@ -15,7 +17,8 @@ import {
 } from '../../grading/dto/grading-facts.dto';
 import { DIRECT_QUALIFICATIONS, type DirectQualification } from '../../grading/rules/types';
 
-export class AnnualIndicatorsDto {
+/** That year's financials (every field but the year, which is in the path) plus the year's other facts. */
+export class AnnualIndicatorsDto extends OmitType(FinancialYearDto, ['year'] as const) {
   @IsCount()
   employees: number;
 
@@ -32,32 +35,6 @@ export class AnnualIndicatorsDto {
   /** 成本费用总额: the second base of the tech SME R&D score. */
   @IsMoney()
   totalCosts: number;
-
-  @IsMoney()
-  revenue: number;
-
-  @IsMoney()
-  rdExpense: number;
-
-  /** Domestic R&D is part of all R&D (HTE art. 11(5)). */
-  @IsMoney()
-  @IsNotGreaterThan('rdExpense')
-  domesticRdExpense: number;
-
-  @IsMoney()
-  netAssets: number;
-
-  @IsOptional()
-  @IsMoney()
-  totalIncome?: number;
-
-  @IsOptional()
-  @IsMoney()
-  highTechRevenue?: number;
-
-  @IsOptional()
-  @IsMoney()
-  mainBusinessRevenue?: number;
 
   @IsObject()
   @ValidateNested()
