@@ -790,6 +790,16 @@ function report(results: Results): string {
 
 // --------------------------------------------------------------------------------------------------------- main
 
+/** Deletes the bench's own Bull keys (queue prefix `cultivation-bench`) and nothing else in that Redis db. */
+async function clearQueueKeys(redis: Redis) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
 async function main() {
   const started = performance.now();
   const options = parseOptions(process.argv.slice(2));
@@ -822,12 +832,7 @@ async function main() {
       log(`recreating database ${database} and clearing Redis keys ${QUEUE_PREFIX}:*`);
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${database}`);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await clearQueueKeys(redis);
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         DATABASE_URL: databaseUrl.toString(),
@@ -894,8 +899,10 @@ async function main() {
   } finally {
     await app?.stop();
     await pool?.end();
-    if (!options.keep && (options.only.has('regrade') || options.only.has('list')))
+    if (!options.keep && (options.only.has('regrade') || options.only.has('list'))) {
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+      await clearQueueKeys(redis).catch(() => undefined);
+    }
     await admin.end();
     redis.disconnect();
   }

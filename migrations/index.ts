@@ -7,6 +7,7 @@ import { Subsidies1763700005000 } from './1763700005000-subsidies';
 import { Applications1763700006000 } from './1763700006000-applications';
 import { Casework1763700007000 } from './1763700007000-casework';
 import { Targets1763700008000 } from './1763700008000-targets';
+import { ListIndexes1763700009000 } from './1763700009000-list-indexes';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const ALL_MIGRATIONS = [
   Applications1763700006000,
   Casework1763700007000,
   Targets1763700008000,
+  ListIndexes1763700009000,
 ];

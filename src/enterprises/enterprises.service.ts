@@ -10,6 +10,7 @@ import { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import { appendOutbox } from '../outbox/outbox-writer';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { PipelineCounters } from '../pipeline/pipeline-counters';
 import { MachineRegistry } from '../state/machine-registry';
 import { CreateEnterpriseDto, ListEnterprisesQueryDto, UpdateEnterpriseDto } from './enterprise.dto';
 import { EnterpriseEntity } from './enterprise.entity';
@@ -32,6 +33,7 @@ export class EnterprisesService implements OnModuleInit {
     private readonly machines: MachineRegistry,
     private readonly ownership: OwnershipRegistry,
     private readonly relay: OutboxRelay,
+    private readonly counters: PipelineCounters,
   ) {}
 
   onModuleInit() {
@@ -190,6 +192,15 @@ export class EnterprisesService implements OnModuleInit {
     const descending = sort.startsWith('-');
     qb.orderBy(SORT_COLUMNS[sort.replace('-', '')], descending ? 'DESC' : 'ASC').addOrderBy('e.id', 'ASC');
     qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
+    // Filters the pipeline counters cover (tier, colour, district) take their total from them: a COUNT over a
+    // million matching rows would cost more than the page itself.
+    if (!query.q && actor.role !== 'enterprise') {
+      const groups = await this.counters.read(query.district);
+      const total = groups
+        .filter((g) => (!query.tier || g.state === query.tier) && (!query.colour || g.colour === query.colour))
+        .reduce((sum, g) => sum + g.count, 0);
+      return { items: (await qb.getMany()).map(toEnterpriseView), total };
+    }
     const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map(toEnterpriseView), total };
   }

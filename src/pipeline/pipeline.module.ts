@@ -10,6 +10,6 @@ import { TargetsService } from './targets.service';
 @Module({
   controllers: [PipelineController, TargetsController, ReportsController],
   providers: [PipelineSql, PipelineCounters, PipelineService, TargetsService, ReportsService],
-  exports: [PipelineService, TargetsService],
+  exports: [PipelineService, TargetsService, PipelineCounters],
 })
 export class PipelineModule {}
