@@ -80,6 +80,7 @@ function parseOptions(argv: string[]): Options {
 }
 
 const log = (...args: unknown[]) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
+const n = (x: number) => x.toLocaleString('en-US');
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const fmt = (x: number, digits = 1) =>
   x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -358,7 +359,10 @@ interface ListQuery {
   paths: string[];
   /** The SQL the service issues for the first path (same WHERE, ORDER BY and LIMIT/OFFSET; all columns). */
   pageSql: [string, unknown[]];
+  /** COUNT over the same filter: what `getManyAndCount` runs. */
   countSql: [string, unknown[]];
+  /** The read of the tier × colour × district counters (table pipeline_counts), where the schema has them. */
+  countersSql: [string, unknown[]];
 }
 
 function listQueries(): ListQuery[] {
@@ -366,6 +370,8 @@ function listQueries(): ListQuery[] {
   const d0 = DISTRICTS[0].name;
   const all = 'SELECT e.* FROM enterprises e';
   const order = 'ORDER BY e.name ASC, e.id ASC';
+  const counters = 'SELECT district, state, colour, SUM(n) AS n, COUNT(*) AS r FROM pipeline_counts';
+  const groups = 'GROUP BY district, state, colour';
   return [
     {
       name: 'colour + district, page 3',
@@ -373,6 +379,7 @@ function listQueries(): ListQuery[] {
       paths: DISTRICTS.map((d) => `/api/enterprises?colour=blue&district=${enc(d.name)}&page=3&pageSize=20`),
       pageSql: [`${all} WHERE e.colour = $1 AND e.district = $2 ${order} LIMIT 20 OFFSET 40`, ['blue', d0]],
       countSql: ['SELECT COUNT(1) AS cnt FROM enterprises e WHERE e.colour = $1 AND e.district = $2', ['blue', d0]],
+      countersSql: [`${counters} WHERE district = $1 ${groups}`, [d0]],
     },
     {
       name: 'tier + colour, page 1',
@@ -380,6 +387,7 @@ function listQueries(): ListQuery[] {
       paths: ['/api/enterprises?tier=startup&colour=red&pageSize=20'],
       pageSql: [`${all} WHERE e.state = $1 AND e.colour = $2 ${order} LIMIT 20`, ['startup', 'red']],
       countSql: ['SELECT COUNT(1) AS cnt FROM enterprises e WHERE e.state = $1 AND e.colour = $2', ['startup', 'red']],
+      countersSql: [`${counters} ${groups}`, []],
     },
     {
       name: 'district sorted by name, page 10',
@@ -387,6 +395,7 @@ function listQueries(): ListQuery[] {
       paths: DISTRICTS.map((d) => `/api/enterprises?district=${enc(d.name)}&sort=name&page=10`),
       pageSql: [`${all} WHERE e.district = $1 ${order} LIMIT 20 OFFSET 180`, [d0]],
       countSql: ['SELECT COUNT(1) AS cnt FROM enterprises e WHERE e.district = $1', [d0]],
+      countersSql: [`${counters} WHERE district = $1 ${groups}`, [d0]],
     },
   ];
 }
@@ -411,7 +420,16 @@ interface ListResult {
     appCpu: Spread;
     pgCpu: Spread;
   }[];
-  sql: { page: Spread; count: Spread; pagePlan: string; countPlan: string };
+  /** The exact number of matches (COUNT), to check the total the API answered. */
+  exactTotal: number;
+  sql: {
+    page: Spread;
+    count: Spread;
+    counters: Spread | null;
+    pagePlan: string;
+    countPlan: string;
+    countersPlan: string | null;
+  };
 }
 
 function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -425,8 +443,12 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-/** Median and spread of the bare SQL (page and COUNT) over 30 executions each, plus one EXPLAIN ANALYZE of each. */
+/**
+ * Median and spread of the bare SQL (page, COUNT, and the counters read where that table exists) over 30 executions
+ * each, plus one EXPLAIN ANALYZE of each.
+ */
 async function timeSql(pool: Pool, q: ListQuery) {
+  const hasCounters = (await pool.query("SELECT to_regclass('pipeline_counts') IS NOT NULL AS yes")).rows[0].yes;
   const time = async ([sql, params]: [string, unknown[]]) => {
     const ms: number[] = [];
     for (let i = 0; i < 33; i++) {
@@ -443,8 +465,10 @@ async function timeSql(pool: Pool, q: ListQuery) {
   return {
     page: await time(q.pageSql),
     count: await time(q.countSql),
+    counters: hasCounters ? await time(q.countersSql) : null,
     pagePlan: await explain(q.pageSql),
     countPlan: await explain(q.countSql),
+    countersPlan: hasCounters ? await explain(q.countersSql) : null,
   };
 }
 
@@ -454,9 +478,11 @@ async function benchList(app: AppProcess, pool: Pool, pgCpu: PgCpu, options: Opt
     const first = await app.request('GET', query.paths[0]);
     if (!Array.isArray(first.items) || typeof first.total !== 'number')
       throw new Error(`unexpected list answer for ${query.paths[0]}`);
-    const result: ListResult = { query, total: first.total, byConcurrency: [], sql: await timeSql(pool, query) };
+    const exactTotal = Number((await pool.query(query.countSql[0], query.countSql[1])).rows[0].cnt);
+    const sql = await timeSql(pool, query);
+    const result: ListResult = { query, total: first.total, exactTotal, byConcurrency: [], sql };
     log(
-      `list "${query.name}": ${first.total.toLocaleString('en-US')} matching rows; SQL page ${fmt(result.sql.page.median, 2)} ms, COUNT ${fmt(result.sql.count.median, 2)} ms`,
+      `list "${query.name}": ${n(first.total)} matching rows${exactTotal === first.total ? '' : ` (WRONG: COUNT says ${n(exactTotal)})`}; SQL page ${fmt(sql.page.median, 2)} ms, COUNT ${fmt(sql.count.median, 2)} ms${sql.counters ? `, counters ${fmt(sql.counters.median, 2)} ms` : ''}`,
     );
     for (const concurrency of options.concurrency) {
       const runs: ListRun[] = [];
@@ -513,7 +539,6 @@ interface Results {
 }
 
 const pass = (ok: boolean) => (ok ? '**pass**' : '**FAIL**');
-const n = (x: number) => x.toLocaleString('en-US');
 
 /**
  * Memory is flat when the run over N enterprises peaks below 1.5 times the run over N/10: what is held per batch
@@ -729,21 +754,30 @@ function report(results: Results): string {
     p(
       'rotating the district over all districts where the query has one. Latencies (ms) are per request as the client sees',
     );
-    p('them. Each request runs two statements (`getManyAndCount`): the page (`ORDER BY name, id LIMIT/OFFSET`) and');
+    p('them. "CPU/request" is the CPU time of the app process and of its PostgreSQL backends divided by requests (the');
     p(
-      '`COUNT(1)` over the same filter. "SQL" columns time those statements alone from a pg client (30 executions, first',
+      'parallel workers PostgreSQL may start for a large COUNT are not counted). The "SQL" columns time statements alone',
     );
-    p('district); "CPU/request" is the CPU time of the app process and of its PostgreSQL backends divided by requests');
-    p('(the parallel workers PostgreSQL may start for a large COUNT are not counted).');
+    p(
+      'from a pg client (30 executions, first district): the page (`ORDER BY name, id LIMIT/OFFSET`), a `COUNT(1)` over',
+    );
+    p(
+      "the same filter (what TypeORM's `getManyAndCount` runs for the total), and, where the schema has the tier × colour ×",
+    );
+    p(
+      'district counters (`pipeline_counts`), the read the service uses for the total instead of a COUNT when the filter',
+    );
+    p('is only tier, colour and district. "matching rows" is the `total` the API answered, checked against the COUNT.');
     p();
+    const withCounters = ls.results.some((r) => r.sql.counters);
     p(
-      '| query | matching rows | clients | req/s | p50 | p95 | p99 | CPU/request app / PostgreSQL | SQL page p50 | SQL COUNT p50 |',
+      `| query | matching rows | clients | req/s | p50 | p95 | p99 | CPU/request app / PostgreSQL | SQL page p50 | SQL COUNT p50 |${withCounters ? ' SQL counters p50 |' : ''}`,
     );
-    p('|---|---|---|---|---|---|---|---|---|---|');
+    p(`|---|---|---|---|---|---|---|---|---|---|${withCounters ? '---|' : ''}`);
     for (const r of ls.results)
       for (const c of r.byConcurrency)
         p(
-          `| \`${r.query.example}\` | ${n(r.total)} | ${c.concurrency} | ${fmtSpread(c.rps, 0)} | ${fmtSpread(c.p50, 1)} | ${fmtSpread(c.p95, 1)} | ${fmtSpread(c.p99, 1)} | ${fmt(c.appCpu.median, 2)} / ${fmt(c.pgCpu.median, 2)} ms | ${fmt(r.sql.page.median, 2)} ms | ${fmt(r.sql.count.median, 2)} ms |`,
+          `| \`${r.query.example}\` | ${n(r.total)}${r.total === r.exactTotal ? '' : ` (**wrong**, COUNT: ${n(r.exactTotal)})`} | ${c.concurrency} | ${fmtSpread(c.rps, 0)} | ${fmtSpread(c.p50, 1)} | ${fmtSpread(c.p95, 1)} | ${fmtSpread(c.p99, 1)} | ${fmt(c.appCpu.median, 2)} / ${fmt(c.pgCpu.median, 2)} ms | ${fmt(r.sql.page.median, 2)} ms | ${fmt(r.sql.count.median, 2)} ms |${withCounters ? ` ${r.sql.counters ? `${fmt(r.sql.counters.median, 2)} ms` : 'n/a'} |` : ''}`,
         );
     p();
     const peakRss = Math.max(
@@ -756,25 +790,19 @@ function report(results: Results): string {
     );
     p(`Peak memory of the app during the list load: heap ${mb(peakHeap)}, RSS ${mb(peakRss)}.`);
     p();
-    p('Share of the two statements in the bare SQL time (page + COUNT), per query:');
-    p();
-    for (const r of ls.results) {
-      const share = r.sql.count.median / (r.sql.count.median + r.sql.page.median);
-      p(
-        `- \`${r.query.example}\`: COUNT over ${n(r.total)} rows ${fmt(r.sql.count.median, 2)} ms vs page ${fmt(r.sql.page.median, 2)} ms, i.e. COUNT is ${fmt(100 * share, 0)} % of the SQL time`,
-      );
-    }
-    p();
     p('### Query plans (EXPLAIN (ANALYZE, BUFFERS), first district)');
     p();
     p('The statements are written out here with the same WHERE, ORDER BY and LIMIT/OFFSET as the ones TypeORM builds');
     p('(which name every column and alias the table as `"e"`).');
     p();
     for (const r of ls.results) {
-      for (const [label, [sql, params], plan] of [
+      const plans: [string, [string, unknown[]], string | null][] = [
         ['page', r.query.pageSql, r.sql.pagePlan],
         ['COUNT', r.query.countSql, r.sql.countPlan],
-      ] as const) {
+        ['counters', r.query.countersSql, r.sql.countersPlan],
+      ];
+      for (const [label, [sql, params], plan] of plans) {
+        if (plan === null) continue;
         p(`\`${r.query.example}\` — ${label}:`);
         p();
         p('```');

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UsersModule } from '../users/users.module';
@@ -17,7 +18,8 @@ import { OwnershipRegistry } from './ownership.registry';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        // A key object: with a plain string the JWT library first tries to read it as a public key on every check.
+        secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) as never,
         signOptions: { expiresIn: config.jwtExpiresIn as never, algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

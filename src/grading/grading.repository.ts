@@ -99,16 +99,18 @@ export class GradingRepository {
   private async updateGrades(grades: GradeRow[]) {
     if (!grades.length) return;
     if (this.manager.connection.options.type === 'postgres') {
-      const values: unknown[] = [];
-      const tuples = grades.map((g, i) => {
-        values.push(g.id, g.colour, g.techSmeScore, g.gapCount);
-        const p = i * 4;
-        return `($${p + 1}::varchar, $${p + 2}::varchar, $${p + 3}::integer, $${p + 4}::integer)`;
-      });
+      // Arrays, not a VALUES list: PostgreSQL then looks the rows up by id instead of scanning the table per batch,
+      // and unchanged rows are skipped (no index or counter-trigger writes for them).
       await this.manager.query(
         `UPDATE enterprises AS e SET colour = v.colour, tech_sme_score = v.score, gap_count = v.gaps
-         FROM (VALUES ${tuples.join(', ')}) AS v(id, colour, score, gaps) WHERE e.id = v.id`,
-        values,
+         FROM unnest($1::varchar[], $2::varchar[], $3::integer[], $4::integer[]) AS v(id, colour, score, gaps)
+         WHERE e.id = v.id AND (e.colour, e.tech_sme_score, e.gap_count) IS DISTINCT FROM (v.colour, v.score, v.gaps)`,
+        [
+          grades.map((g) => g.id),
+          grades.map((g) => g.colour),
+          grades.map((g) => g.techSmeScore),
+          grades.map((g) => g.gapCount),
+        ],
       );
       return;
     }
