@@ -1,62 +1,26 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { notFound } from '../common/domain-error';
-import { TransactionRunner } from '../database/transaction-runner';
-import { EnterpriseEntity } from '../enterprises/enterprise.entity';
-import { ReviewerConflictEntity } from './application.entities';
 import { DeclareConflictDto } from './application.dto';
+import { ReviewerConflictsService } from './reviewer-conflicts.service';
 
 /** Reviewers declare affiliations (回避): they are never drawn for that enterprise's panels. */
 @ApiTags('applications')
 @ApiBearerAuth()
 @Controller('api/reviewers/me/conflicts')
 export class ReviewersController {
-  constructor(
-    private readonly tx: TransactionRunner,
-    @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly conflicts: ReviewerConflictsService) {}
 
   @Post()
   @Roles('reviewer')
   declare(@Body() dto: DeclareConflictDto, @CurrentActor() actor: Actor) {
-    return this.tx.run(async (manager) => {
-      if (!(await manager.exists(EnterpriseEntity, { where: { id: dto.enterpriseId } })))
-        throw notFound('enterprise', dto.enterpriseId);
-      const existing = await manager.findOne(ReviewerConflictEntity, {
-        where: { reviewerId: actor.id!, enterpriseId: dto.enterpriseId },
-      });
-      if (existing) return existing;
-      const row = {
-        id: randomUUID(),
-        reviewerId: actor.id!,
-        enterpriseId: dto.enterpriseId,
-        reason: dto.reason,
-        createdAt: new Date(),
-      };
-      await manager.insert(ReviewerConflictEntity, row);
-      await appendAudit(manager, {
-        entityType: 'reviewer_conflict',
-        entityId: row.id,
-        event: 'DECLARED',
-        actorId: actor.id,
-        payload: { ...dto },
-      });
-      return row;
-    });
+    return this.conflicts.declare(dto, actor);
   }
 
   @Get()
   @Roles('reviewer')
-  async list(@CurrentActor() actor: Actor) {
-    const items = await this.dataSource
-      .getRepository(ReviewerConflictEntity)
-      .find({ where: { reviewerId: actor.id! }, order: { createdAt: 'DESC' } });
-    return { items, total: items.length };
+  list(@CurrentActor() actor: Actor) {
+    return this.conflicts.mine(actor);
   }
 }
