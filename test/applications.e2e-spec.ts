@@ -3,6 +3,7 @@ import { ApplicationDeadlineEntity } from '../src/applications/application.entit
 import { ApplicationsSweepProcessor } from '../src/applications/applications-sweep.processor';
 import { WorkingCalendar } from '../src/calendar/working-calendar.service';
 import { chinaToday } from '../src/grading/dto/grading-facts.dto';
+import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
 import { applicant, event, expectOk, reviewerPool, User } from './helpers/applications';
 import { EXAMPLE_FILINGS } from './helpers/domain-example';
 import { bootTestApp, TestApp, userWithToken } from './helpers/test-app';
@@ -392,9 +393,14 @@ describe('certification applications and their review', () => {
     const app = await expectOk(
       await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'high_tech' }, user.token),
     );
+    // The answer to an event is built from the written row and the planned deadlines: it must be what a read shows.
+    const asRead = async (answer: unknown, token: string) =>
+      expect(answer).toEqual(await expectOk(await t.http.get(`/api/applications/${app.id}`, token)));
     const submitted = await expectOk(await event(t, app.id, { type: 'SUBMIT' }, user.token));
+    await asRead(submitted, user.token);
     const due = submitted.deadlines[0].dueOn;
     const returned = await expectOk(await event(t, app.id, { type: 'RETURN', reason: '请补充审计报告' }, cw.token));
+    await asRead(returned, cw.token);
     expect(returned).toMatchObject({ state: 'returned', returnReason: '请补充审计报告' });
     expect(returned.deadlines[0]).toMatchObject({
       status: 'paused',
@@ -402,6 +408,7 @@ describe('certification applications and their review', () => {
     });
     expect((await t.http.get('/api/notifications', user.token)).json().items[0].kind).toBe('application.returned');
     const again = await expectOk(await event(t, app.id, { type: 'SUBMIT' }, user.token));
+    await asRead(again, user.token);
     expect(again.deadlines[0]).toMatchObject({ status: 'open', dueOn: due });
     expect(
       (await t.http.get(`/api/applications?overdue=true&enterpriseId=${enterprise.id}`, cw.token)).json().total,
@@ -422,6 +429,18 @@ describe('certification applications and their review', () => {
       await t.http.get(`/api/audit?entityType=application&entityId=${app.id}&pageSize=100`, t.adminToken)
     ).json();
     expect(audit.items.filter((a: { event: string }) => a.event === 'ACCEPT')).toHaveLength(1);
+    // The losers wrote no deadline and scheduled no reminder: one review deadline, one reminder for it.
+    const accepted = results.find((r) => r.statusCode === 200)!.json();
+    await asRead(accepted, others[results.findIndex((r) => r.statusCode === 200)].token);
+    expect(accepted.deadlines.map((d: { kind: string; status: string }) => `${d.kind}:${d.status}`)).toEqual([
+      'acceptance:met',
+      'review:open',
+    ]);
+    const reminders = await t.app
+      .get(DataSource)
+      .getRepository(OutboxEventEntity)
+      .find({ where: { aggregateId: app.id, topic: 'application.deadline_set' } });
+    expect(reminders.map((r) => r.payload.kind).sort()).toEqual(['acceptance', 'acceptance', 'review']);
     const withdrawn = await expectOk(await event(t, app.id, { type: 'WITHDRAW', reason: '暂缓申报' }, user.token));
     expect(withdrawn.state).toBe('withdrawn');
     expect(withdrawn.deadlines.every((d: { status: string }) => d.status !== 'open')).toBe(true);

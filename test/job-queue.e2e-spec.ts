@@ -91,6 +91,24 @@ describe.each(drivers)('job queue contract: $name driver', ({ make }) => {
     expect(seen.filter((s) => s.name === 'once')).toHaveLength(1);
   });
 
+  it('adds jobs in bulk, each de-duplicated by its job id like a single add', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await queue.add('bulk', { key: 'b0' }, { jobId: a });
+    await queue.addBulk!([
+      { name: 'bulk', data: { key: 'b1' }, options: { jobId: a } },
+      { name: 'bulk', data: { key: 'b2' }, options: { jobId: b } },
+      { name: 'bulk', data: { key: 'b3' }, options: { jobId: b } },
+    ]);
+    await waitFor(() => seen.filter((s) => s.name === 'bulk').length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      seen
+        .filter((s) => s.name === 'bulk')
+        .map((s) => s.data.key)
+        .sort(),
+    ).toEqual(['b0', 'b2']);
+  });
+
   it('runs repeatable jobs on a schedule, once per key however often registered', async () => {
     await queue.addRepeatable('tick', { key: 't' }, { key: 'tick-every', everyMs: 250 });
     await queue.addRepeatable('tick', { key: 't' }, { key: 'tick-every', everyMs: 250 });

@@ -8,6 +8,7 @@ import { JobQueue } from '../src/jobs/job-queue';
 import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher.service';
 import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
 import { OutboxRelay } from '../src/outbox/outbox-relay.service';
+import { appendOutbox } from '../src/outbox/outbox-writer';
 import { TransitionService } from '../src/state/transition.service';
 import { CountingSubscriber, CountingSubscriberModule } from './support/counting-subscriber.module';
 import { createEnterprise } from './helpers/fixtures';
@@ -65,7 +66,13 @@ describe('transactional outbox', () => {
     const liveRelay = t.app.get(OutboxRelay);
     await liveRelay.stop();
     const dead = deadQueue();
-    const deadRelay = new OutboxRelay(dead.queue, t.config, db, t.app.get(TransactionRunner));
+    const deadRelay = new OutboxRelay(
+      dead.queue,
+      t.config,
+      db,
+      t.app.get(TransactionRunner),
+      t.app.get(OutboxDispatcher),
+    );
     const ids = await exitEnterprises(5);
     expect(await deadRelay.relayOnce()).toBe(0);
     const pending = await db
@@ -110,5 +117,32 @@ describe('transactional outbox', () => {
     expect(counting.effects.get(event.id)).toBe(1);
     expect(event.attempts).toBeGreaterThanOrEqual(3);
     expect(event.lastError).toContain('simulated');
+  });
+
+  it('marks events of a topic nobody subscribes to processed in the relay, without the queue', async () => {
+    const liveRelay = t.app.get(OutboxRelay);
+    await liveRelay.stop();
+    const dead = deadQueue();
+    const tx = t.app.get(TransactionRunner);
+    const deadRelay = new OutboxRelay(dead.queue, t.config, db, tx, t.app.get(OutboxDispatcher));
+    const [id] = await exitEnterprises(1);
+    await tx.run((m) =>
+      appendOutbox(m, [{ topic: 'test.nobody-listens', aggregateType: 'test', aggregateId: id, payload: {} }]),
+    );
+    expect(await deadRelay.relayOnce()).toBe(0);
+    const rows = await db.getRepository(OutboxEventEntity).find({ where: { aggregateId: id } });
+    const idle = rows.find((r) => r.topic === 'test.nobody-listens')!;
+    const exited = rows.find((r) => r.topic === 'enterprise.exited')!;
+    expect(idle).toMatchObject({ processedAt: expect.any(Date), enqueuedAt: expect.any(Date), attempts: 1 });
+    expect(exited).toMatchObject({ processedAt: null, enqueuedAt: null, attempts: 0 });
+    await dead.close();
+
+    liveRelay.start();
+    await t.drainOutbox();
+    expect(counting.effects.get(exited.id)).toBe(1);
+    expect(await db.getRepository(OutboxEventEntity).findOneByOrFail({ id: idle.id })).toMatchObject({
+      processedAt: idle.processedAt,
+      attempts: 1,
+    });
   });
 });

@@ -1,10 +1,12 @@
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { AuditEventEntity } from '../src/audit/audit-event.entity';
+import { auditRow } from '../src/audit/audit-log';
 import { SYSTEM_ACTOR } from '../src/auth/actor';
 import { DomainError } from '../src/common/domain-error';
 import { EnterpriseEntity } from '../src/enterprises/enterprise.entity';
 import { TIER_MACHINE_ID, TIER_MACHINE_VERSION } from '../src/enterprises/tier.machine';
 import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
+import { MachineRegistry } from '../src/state/machine-registry';
 import { TransitionService } from '../src/state/transition.service';
 import { createEnterprise } from './helpers/fixtures';
 import { bootTestApp, TestApp } from './helpers/test-app';
@@ -101,5 +103,78 @@ describe('one way to change state: the transition service', () => {
       machineVersion: TIER_MACHINE_VERSION,
       snapshot: { value: 'tech_sme' },
     });
+  });
+
+  /** Extra rows and outbox messages through `writes`, marked so the test can find them. */
+  const extraWrites = (id: string, marker: string) => () => ({
+    rows: [
+      {
+        entity: AuditEventEntity,
+        row: auditRow({ entityType: 'test', entityId: id, event: marker, actorId: null, payload: { n: 1 } }),
+      },
+    ],
+    outbox: [{ topic: `test.${marker}`, aggregateType: 'test', aggregateId: id, payload: { marker } }],
+  });
+
+  it('writes nothing for a lost race: no audit, outbox or extra rows, even outside a transaction', async () => {
+    const { id } = await createEnterprise(t);
+    const stale = await transitions.load(db.manager, t.app.get(MachineRegistry).get(TIER_MACHINE_ID), id);
+    await exit(id);
+    // The row was read before the other change committed: only the version-checked write can notice. Run on the
+    // bare manager (autocommit), so anything the statement wrote before refusing would stay.
+    await expect(
+      transitions.applyIn(db.manager, {
+        machineId: TIER_MACHINE_ID,
+        entityId: id,
+        event: { type: 'RECOGNISED', tier: 'tech_sme', kind: 'first' },
+        actor: SYSTEM_ACTOR,
+        loaded: stale,
+        writes: extraWrites(id, 'lost'),
+      }),
+    ).rejects.toMatchObject({ status: 409, code: 'CONCURRENT_UPDATE' });
+    expect(await db.getRepository(AuditEventEntity).count({ where: { entityId: id, event: 'RECOGNISED' } })).toBe(0);
+    expect(await db.getRepository(AuditEventEntity).count({ where: { entityId: id, event: 'lost' } })).toBe(0);
+    expect(
+      await db.getRepository(OutboxEventEntity).count({
+        where: { aggregateId: id, topic: In(['test.lost', 'tier.recognised']) },
+      }),
+    ).toBe(0);
+    expect(await db.getRepository(EnterpriseEntity).findOneByOrFail({ id })).toMatchObject({
+      state: 'exited',
+      version: 2,
+    });
+  });
+
+  it('returns the row as written and writes the extra rows with it, values as TypeORM itself writes them', async () => {
+    const { id } = await createEnterprise(t);
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    const loaded = await transitions.load(db.manager, t.app.get(MachineRegistry).get(TIER_MACHINE_ID), id);
+    const result = await transitions.apply({
+      machineId: TIER_MACHINE_ID,
+      entityId: id,
+      event: { type: 'RECOGNISED', tier: 'tech_sme', kind: 'first' },
+      actor: SYSTEM_ACTOR,
+      loaded,
+      at,
+      writes: extraWrites(id, 'won'),
+    });
+    const row = await db.getRepository(EnterpriseEntity).findOneByOrFail({ id });
+    expect(result.row).toEqual(row);
+    expect(row).toMatchObject({ state: 'tech_sme', version: 2, updatedAt: at, snapshot: { value: 'tech_sme' } });
+    const audit = await db.getRepository(AuditEventEntity).findOneByOrFail({ entityId: id, event: 'RECOGNISED' });
+    expect(audit).toMatchObject({ from: 'startup', to: 'tech_sme', at, payload: { tier: 'tech_sme', kind: 'first' } });
+    expect(await db.getRepository(AuditEventEntity).findOneByOrFail({ entityId: id, event: 'won' })).toMatchObject({
+      entityType: 'test',
+      payload: { n: 1 },
+      from: null,
+    });
+    const outbox = await db.getRepository(OutboxEventEntity).find({ where: { id: In(result.outboxIds) } });
+    expect(outbox.map((o) => o.topic).sort()).toEqual(['test.won', 'tier.recognised']);
+    for (const o of outbox) {
+      expect(o.aggregateId).toBe(id);
+      expect(o.createdAt).toBeInstanceOf(Date);
+      expect(Math.abs(o.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+    }
+    expect(outbox.find((o) => o.topic === 'tier.recognised')!.payload).toMatchObject({ at: at.toISOString() });
   });
 });

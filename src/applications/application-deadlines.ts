@@ -1,13 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { WorkingCalendar } from '../calendar/working-calendar.service';
-import { appendOutbox } from '../outbox/outbox-writer';
+import type { OutboxMessage } from '../outbox/outbox-writer';
+import type { TransitionWrites } from '../state/transition.service';
 import { ApplicationDeadlineEntity, DeadlineKind } from './application.entities';
 import type { ApplicationSettings } from './application-settings';
+
+/** What an event does to an application's deadlines, worked out before anything is written. */
+export interface DeadlinePlan {
+  /** Every deadline of the application afterwards, in display order. */
+  rows: ApplicationDeadlineEntity[];
+  /** The rows to write (whole rows: upserted on application and kind). */
+  changed: ApplicationDeadlineEntity[];
+  /** `application.deadline_set` for each deadline started or resumed (its reminder is scheduled from the outbox). */
+  outbox: OutboxMessage[];
+}
 
 /**
  * Service deadlines as rows (never machine timers): acceptance runs from submission, review from acceptance. A return
  * to the enterprise pauses the acceptance clock with the working days left; resubmission resumes it.
+ * The caller reads the rows with the application and hands the plan to the transition as `writes`, so the deadline
+ * rows and reminders are written in the transition's own statement (a lost race writes none of them). Reading them
+ * before the version-checked UPDATE is safe: deadlines only change with a transition, which bumps that version.
  */
 export class ApplicationDeadlines {
   constructor(
@@ -16,93 +30,76 @@ export class ApplicationDeadlines {
     private readonly settings: ApplicationSettings,
   ) {}
 
-  async afterTransition(applicationId: string, event: string, to: string, today: string) {
-    const rows = await this.manager.find(ApplicationDeadlineEntity, { where: { applicationId } });
-    const byKind = new Map(rows.map((r) => [r.kind, r]));
-    if (event === 'SUBMIT')
-      await this.startOrResume(
-        applicationId,
-        byKind.get('acceptance'),
-        'acceptance',
-        this.settings.acceptanceDays,
-        today,
-      );
-    if (event === 'RETURN') await this.pause(byKind.get('acceptance'), today);
-    if (event === 'ACCEPT') {
-      await this.meet(byKind.get('acceptance'), today);
-      await this.startOrResume(applicationId, byKind.get('review'), 'review', this.settings.reviewDays, today);
-    }
-    if (to === 'reviewed' || to === 'public_notice') await this.meet(byKind.get('review'), today);
-    if (['withdrawn', 'rejected', 'recognised'].includes(to)) {
-      const open = rows.filter((r) => r.status === 'open' || r.status === 'paused').map((r) => r.id);
-      if (open.length)
-        await this.manager.update(
-          ApplicationDeadlineEntity,
-          { id: In(open) },
-          { status: 'cancelled', updatedAt: new Date() },
-        );
-    }
-  }
-
-  private async startOrResume(
+  async plan(
     applicationId: string,
-    row: ApplicationDeadlineEntity | undefined,
-    kind: DeadlineKind,
-    days: number,
+    current: ApplicationDeadlineEntity[],
+    event: string,
+    to: string,
     today: string,
-  ) {
-    if (row && row.status === 'open') return;
-    const remaining = row?.status === 'paused' ? (row.remainingDays ?? days) : days;
-    const dueOn = await this.calendar.addWorkingDays(today, remaining, this.manager);
-    if (row) {
-      await this.manager.update(
-        ApplicationDeadlineEntity,
-        { id: row.id },
-        { status: 'open', dueOn, remainingDays: null, metOn: null, updatedAt: new Date() },
-      );
-    } else {
-      row = {
-        id: randomUUID(),
-        applicationId,
-        kind,
-        status: 'open',
-        startedOn: today,
-        dueOn,
-        remainingDays: null,
-        metOn: null,
-        updatedAt: new Date(),
-      };
-      await this.manager.insert(ApplicationDeadlineEntity, row);
-    }
-    // A reminder job is scheduled through the outbox (delayed to the due date), so it survives a Redis outage.
-    await appendOutbox(this.manager, [
-      {
+  ): Promise<DeadlinePlan> {
+    const byKind = new Map(current.map((r) => [r.kind, r]));
+    const plan: DeadlinePlan = { rows: [], changed: [], outbox: [] };
+    const change = (row: ApplicationDeadlineEntity, patch: Partial<ApplicationDeadlineEntity>) => {
+      const next = { ...row, ...patch, updatedAt: new Date() };
+      byKind.set(row.kind, next);
+      plan.changed = [...plan.changed.filter((r) => r.kind !== row.kind), next];
+    };
+    const startOrResume = async (kind: DeadlineKind, days: number) => {
+      const row = byKind.get(kind);
+      if (row && row.status === 'open') return;
+      const remaining = row?.status === 'paused' ? (row.remainingDays ?? days) : days;
+      const dueOn = await this.calendar.addWorkingDays(today, remaining, this.manager);
+      const base = row ?? { id: randomUUID(), applicationId, kind, startedOn: today };
+      change(base as ApplicationDeadlineEntity, { status: 'open', dueOn, remainingDays: null, metOn: null });
+      plan.outbox.push({
         topic: 'application.deadline_set',
         aggregateType: 'application',
         aggregateId: applicationId,
-        payload: { deadlineId: row.id, kind, dueOn },
-      },
-    ]);
+        payload: { deadlineId: base.id, kind, dueOn },
+      });
+    };
+    const meet = (kind: DeadlineKind) => {
+      const row = byKind.get(kind);
+      if (row && row.status !== 'met' && row.status !== 'cancelled') change(row, { status: 'met', metOn: today });
+    };
+
+    if (event === 'SUBMIT') await startOrResume('acceptance', this.settings.acceptanceDays);
+    if (event === 'RETURN') {
+      const row = byKind.get('acceptance');
+      if (row && row.status === 'open' && row.dueOn) {
+        const remaining =
+          row.dueOn > today ? await this.calendar.workingDaysBetween(today, row.dueOn, this.manager) : 0;
+        change(row, { status: 'paused', remainingDays: remaining });
+      }
+    }
+    if (event === 'ACCEPT') {
+      meet('acceptance');
+      await startOrResume('review', this.settings.reviewDays);
+    }
+    if (to === 'reviewed' || to === 'public_notice') meet('review');
+    if (['withdrawn', 'rejected', 'recognised'].includes(to))
+      for (const row of current)
+        if (row.status === 'open' || row.status === 'paused') change(row, { status: 'cancelled' });
+    plan.rows = sortDeadlines([...byKind.values()]);
+    return plan;
   }
 
-  private async pause(row: ApplicationDeadlineEntity | undefined, today: string) {
-    if (!row || row.status !== 'open' || !row.dueOn) return;
-    const remaining = row.dueOn > today ? await this.calendar.workingDaysBetween(today, row.dueOn, this.manager) : 0;
-    await this.manager.update(
-      ApplicationDeadlineEntity,
-      { id: row.id },
-      { status: 'paused', remainingDays: remaining, updatedAt: new Date() },
-    );
+  /** The plan as the transition's `writes`. */
+  static writes(plan: DeadlinePlan): TransitionWrites {
+    return {
+      rows: plan.changed.map((row) => ({
+        entity: ApplicationDeadlineEntity,
+        row,
+        conflictOn: ['applicationId', 'kind'],
+      })),
+      outbox: plan.outbox,
+    };
   }
+}
 
-  private async meet(row: ApplicationDeadlineEntity | undefined, today: string) {
-    if (!row || row.status === 'met' || row.status === 'cancelled') return;
-    await this.manager.update(
-      ApplicationDeadlineEntity,
-      { id: row.id },
-      { status: 'met', metOn: today, updatedAt: new Date() },
-    );
-  }
+/** Display order: by start, acceptance before review on the same day. */
+export function sortDeadlines(rows: ApplicationDeadlineEntity[]) {
+  return rows.sort((a, b) => a.startedOn.localeCompare(b.startedOn) || a.kind.localeCompare(b.kind));
 }
 
 export function toDeadlineView(d: ApplicationDeadlineEntity, today: string) {

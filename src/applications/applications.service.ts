@@ -19,7 +19,7 @@ import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { MachineRegistry } from '../state/machine-registry';
 import { eventTypesFrom } from '../state/snapshot-tools';
 import { TransitionService } from '../state/transition.service';
-import { ApplicationDeadlines, toDeadlineView } from './application-deadlines';
+import { ApplicationDeadlines, DeadlinePlan, toDeadlineView } from './application-deadlines';
 import { ApplicationEventBuilder, syncReviewers } from './application-event-builder';
 import { applicationSettings } from './application-settings';
 import { ApplicationDeadlineEntity, ApplicationEntity } from './application.entities';
@@ -134,8 +134,13 @@ export class ApplicationsService implements OnModuleInit {
   /** Applies a client's event: policy first (403/404), then the machine through the transition service (409). */
   async send(id: string, dto: ApplicationEventDto, actor: Actor) {
     const today = chinaToday();
-    const updated = await this.tx.run(async (manager) => {
-      const app = await manager.findOne(ApplicationEntity, { where: { id } });
+    const { result, deadlines } = await this.tx.run(async (manager) => {
+      // The application and its deadlines in one read; the transition returns the row as written.
+      const app = (await manager
+        .createQueryBuilder(ApplicationEntity, 'a')
+        .leftJoinAndMapMany('a.deadlines', ApplicationDeadlineEntity, 'd', 'd.application_id = a.id')
+        .where('a.id = :id', { id })
+        .getOne()) as (ApplicationEntity & { deadlines: ApplicationDeadlineEntity[] }) | null;
       if (!app) throw notFound('application', id);
       const context = app.snapshot.context as ApplicationContext;
       const denied = refusal(dto.type, actor, this.subject(app));
@@ -144,9 +149,8 @@ export class ApplicationsService implements OnModuleInit {
         throw conflict('STALE_VERSION', `application ${id} is at version ${app.version}, not ${dto.expectedVersion}`, {
           currentVersion: app.version,
         });
-      const machine = this.machines.get(APPLICATION_MACHINE_ID).machine;
-      const state = machine.resolveState(app.snapshot as never);
-      if (!eventTypesFrom(state).includes(dto.type))
+      const loaded = this.transitions.restore(APPLICATION_MACHINE_ID, app);
+      if (!eventTypesFrom(loaded.snapshot).includes(dto.type))
         throw conflict('EVENT_NOT_ALLOWED', `${dto.type} is not allowed in state ${app.state}`, {
           state: app.state,
           allowedEvents: this.allowed(app, actor),
@@ -158,11 +162,13 @@ export class ApplicationsService implements OnModuleInit {
         actor,
         today,
       );
-      await this.transitions.applyIn(manager, {
+      let plan: DeadlinePlan | undefined;
+      const result = await this.transitions.applyIn(manager, {
         machineId: APPLICATION_MACHINE_ID,
         entityId: id,
         event: built.event,
         actor,
+        loaded,
         expectedVersion: app.version,
         columns: (next) => {
           const ctx = next.context as ApplicationContext;
@@ -172,22 +178,21 @@ export class ApplicationsService implements OnModuleInit {
             ...(built.evaluation ? { evaluation: built.evaluation } : {}),
           };
         },
+        writes: async (next) => {
+          const deadlines = new ApplicationDeadlines(manager, this.calendar, this.settings);
+          plan = await deadlines.plan(id, app.deadlines, dto.type, next.to, today);
+          return ApplicationDeadlines.writes(plan);
+        },
         alsoWrite: async (m, result) => {
           const ctx = result.snapshot.context as ApplicationContext;
           if (['DRAW_PANEL', 'DECLINE', 'SCORE'].includes(dto.type)) await syncReviewers(m, id, ctx.panel);
-          await new ApplicationDeadlines(m, this.calendar, this.settings).afterTransition(
-            id,
-            dto.type,
-            result.to,
-            today,
-          );
           await this.notify(m, app, dto.type, result.to, ctx);
         },
       });
-      return manager.findOneByOrFail(ApplicationEntity, { id });
+      return { result, deadlines: plan!.rows };
     });
     this.relay.nudge();
-    return this.view(updated, actor, today, await this.deadlines(id));
+    return this.view(result.row as ApplicationEntity, actor, today, deadlines, result.allowedEvents);
   }
 
   /**
@@ -201,7 +206,12 @@ export class ApplicationsService implements OnModuleInit {
       event: { type: 'CLOSE_NOTICE', on: asOf },
       actor,
       expectedVersion: app.version,
-      alsoWrite: async (m, result) => {
+      writes: async (next) => {
+        const current = await manager.find(ApplicationDeadlineEntity, { where: { applicationId: app.id } });
+        const deadlines = new ApplicationDeadlines(manager, this.calendar, this.settings);
+        return ApplicationDeadlines.writes(await deadlines.plan(app.id, current, 'CLOSE_NOTICE', next.to, asOf));
+      },
+      alsoWrite: async (m) => {
         const number = await nextCertificateNumber(m, app.targetTier, asOf, this.settings);
         const certification = await this.certifications.issueIn(
           m,
@@ -211,12 +221,6 @@ export class ApplicationsService implements OnModuleInit {
           actor,
         );
         await m.update(ApplicationEntity, { id: app.id }, { certificationId: certification.id });
-        await new ApplicationDeadlines(m, this.calendar, this.settings).afterTransition(
-          app.id,
-          'CLOSE_NOTICE',
-          result.to,
-          asOf,
-        );
         await this.notifications.notifyIn(
           m,
           { enterpriseId: app.enterpriseId, userIds: [app.assigneeId] },
@@ -274,14 +278,20 @@ export class ApplicationsService implements OnModuleInit {
     };
   }
 
-  summary(app: ApplicationEntity, actor: Actor, today: string, deadlines: ApplicationDeadlineEntity[] = []) {
+  summary(
+    app: ApplicationEntity,
+    actor: Actor,
+    today: string,
+    deadlines: ApplicationDeadlineEntity[] = [],
+    eventTypes?: string[],
+  ) {
     const views = deadlines.map((d) => toDeadlineView(d, today));
     return {
       id: app.id,
       enterpriseId: app.enterpriseId,
       targetTier: app.targetTier,
       state: app.state,
-      allowedEvents: this.allowed(app, actor),
+      allowedEvents: this.allowed(app, actor, eventTypes),
       noticeEndsOn: app.noticeEndsOn,
       overdue: views.some((d) => d.overdue),
       version: app.version,
@@ -289,11 +299,18 @@ export class ApplicationsService implements OnModuleInit {
     };
   }
 
-  private view(app: ApplicationEntity, actor: Actor, today: string, deadlines: ApplicationDeadlineEntity[] = []) {
+  /** `eventTypes`: the state's events when the caller already has them (a transition's result). */
+  private view(
+    app: ApplicationEntity,
+    actor: Actor,
+    today: string,
+    deadlines: ApplicationDeadlineEntity[] = [],
+    eventTypes?: string[],
+  ) {
     const ctx = app.snapshot.context as ApplicationContext;
     const staff = STAFF.includes(actor.role);
     return {
-      ...this.summary(app, actor, today, deadlines),
+      ...this.summary(app, actor, today, deadlines, eventTypes),
       ruleSet: ctx.pinned?.ruleSet ?? null,
       regionConfigVersion: ctx.pinned?.regionConfigVersion ?? null,
       pinned: ctx.pinned,
@@ -324,15 +341,17 @@ export class ApplicationsService implements OnModuleInit {
   }
 
   /** What this caller may send now: the state's events that the policy lets them send. */
-  private allowed(app: ApplicationEntity, actor: Actor) {
-    const state = this.machines.get(APPLICATION_MACHINE_ID).machine.resolveState(app.snapshot as never);
-    return eventTypesFrom(state).filter((type) => type !== 'CLOSE_NOTICE' && !refusal(type, actor, this.subject(app)));
+  private allowed(app: ApplicationEntity, actor: Actor, eventTypes?: string[]) {
+    const types =
+      eventTypes ??
+      eventTypesFrom(this.machines.get(APPLICATION_MACHINE_ID).machine.resolveState(app.snapshot as never));
+    return types.filter((type) => type !== 'CLOSE_NOTICE' && !refusal(type, actor, this.subject(app)));
   }
 
   private deadlines(applicationId: string) {
     return this.dataSource
       .getRepository(ApplicationDeadlineEntity)
-      .find({ where: { applicationId }, order: { startedOn: 'ASC' } });
+      .find({ where: { applicationId }, order: { startedOn: 'ASC', kind: 'ASC' } });
   }
 
   private async notify(

@@ -15,7 +15,14 @@ export interface AuditEntry {
 
 /** Appends inside the caller's transaction, so an audit row exists exactly when the change it records committed. */
 export async function appendAudit(manager: EntityManager, entry: AuditEntry): Promise<AuditEventEntity> {
-  const row: AuditEventEntity = {
+  const row = auditRow(entry);
+  await manager.insert(AuditEventEntity, row);
+  return row;
+}
+
+/** The row `appendAudit` inserts, for writers that insert it themselves (the transition service's one statement). */
+export function auditRow(entry: AuditEntry): AuditEventEntity {
+  return {
     id: randomUUID(),
     entityType: entry.entityType,
     entityId: entry.entityId,
@@ -26,6 +33,4 @@ export async function appendAudit(manager: EntityManager, entry: AuditEntry): Pr
     at: entry.at ?? new Date(),
     payload: entry.payload ?? {},
   };
-  await manager.insert(AuditEventEntity, row);
-  return row;
 }

@@ -1,5 +1,13 @@
 import type { Queue } from 'bull';
-import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, JobOptions, JobProcessor, JobQueue, RepeatOptions } from './job-queue';
+import {
+  BulkJob,
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  JobOptions,
+  JobProcessor,
+  JobQueue,
+  RepeatOptions,
+} from './job-queue';
 
 /** Adding to a Redis that is down must fail fast: the outbox row stays pending and the relay tries again later. */
 const ADD_TIMEOUT_MS = 3000;
@@ -19,19 +27,18 @@ export class BullJobQueue implements JobQueue {
   constructor(private readonly queue: Queue) {}
 
   async add(name: string, data: Record<string, unknown>, options: JobOptions = {}): Promise<void> {
-    await withTimeout(
-      this.queue.add(name, data, {
-        jobId: options.jobId,
-        delay: options.delayMs,
-        attempts: options.attempts ?? DEFAULT_ATTEMPTS,
-        backoff: { type: 'exponential', delay: options.backoffMs ?? DEFAULT_BACKOFF_MS },
-        // Completed ids are kept a day so a re-relayed outbox row finds its job and is not added twice.
-        removeOnComplete: { age: 86_400, count: 100_000 },
-        removeOnFail: { age: 7 * 86_400 },
-      }),
+    await withTimeout(this.queue.add(name, data, bullOptions(options)), ADD_TIMEOUT_MS, `queue.add(${name})`);
+  }
+
+  async addBulk(jobs: BulkJob[]): Promise<void> {
+    if (!jobs.length) return;
+    const added = await withTimeout(
+      this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: bullOptions(j.options) }))),
       ADD_TIMEOUT_MS,
-      `queue.add(${name})`,
+      `queue.addBulk(${jobs.length} jobs)`,
     );
+    // Bull does not look at the MULTI's per-command replies: a job without an id was not added.
+    if (added.some((job) => !job.id)) throw new Error('queue.addBulk: Redis refused some of the jobs');
   }
 
   async addRepeatable(name: string, data: Record<string, unknown>, options: RepeatOptions): Promise<void> {
@@ -79,4 +86,16 @@ export class BullJobQueue implements JobQueue {
   async close() {
     await this.queue.close();
   }
+}
+
+function bullOptions(options: JobOptions = {}) {
+  return {
+    jobId: options.jobId,
+    delay: options.delayMs,
+    attempts: options.attempts ?? DEFAULT_ATTEMPTS,
+    backoff: { type: 'exponential', delay: options.backoffMs ?? DEFAULT_BACKOFF_MS },
+    // Completed ids are kept a day so a re-relayed outbox row finds its job and is not added twice.
+    removeOnComplete: { age: 86_400, count: 100_000 },
+    removeOnFail: { age: 7 * 86_400 },
+  };
 }

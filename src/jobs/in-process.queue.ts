@@ -1,7 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { parseExpression } from 'cron-parser';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, JobOptions, JobProcessor, JobQueue, RepeatOptions } from './job-queue';
+import {
+  BulkJob,
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  JobOptions,
+  JobProcessor,
+  JobQueue,
+  RepeatOptions,
+} from './job-queue';
 
 interface PendingJob {
   id: string;
@@ -46,6 +54,10 @@ export class InProcessJobQueue implements JobQueue {
       backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
     };
     this.schedule(job, options.delayMs ?? 0);
+  }
+
+  async addBulk(jobs: BulkJob[]): Promise<void> {
+    for (const job of jobs) await this.add(job.name, job.data, job.options);
   }
 
   async addRepeatable(name: string, data: Record<string, unknown>, options: RepeatOptions): Promise<void> {

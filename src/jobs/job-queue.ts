@@ -23,9 +23,20 @@ export interface JobContext {
 
 export type JobProcessor = (name: string, data: Record<string, unknown>, context: JobContext) => Promise<unknown>;
 
+export interface BulkJob {
+  name: string;
+  data: Record<string, unknown>;
+  options?: JobOptions;
+}
+
 /** One job-queue interface, two drivers: Bull when REDIS_URL is set, an in-process runner otherwise. */
 export interface JobQueue {
   add(name: string, data: Record<string, unknown>, options?: JobOptions): Promise<void>;
+  /**
+   * Adds several jobs in one round trip (Bull: one Redis MULTI), with `add`'s semantics for each. When it fails, any
+   * of them may or may not have been added (callers add again; job ids make that a no-op).
+   */
+  addBulk?(jobs: BulkJob[]): Promise<void>;
   addRepeatable(name: string, data: Record<string, unknown>, options: RepeatOptions): Promise<void>;
   /** Starts consuming (worker role only). */
   process(processor: JobProcessor, concurrency: number): void;

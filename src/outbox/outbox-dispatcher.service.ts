@@ -1,15 +1,18 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { discoverMethods } from '../common/discover-methods';
+import { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JOB_NAMES } from '../jobs/job-names';
+import { hydrate } from '../state/transition-sql';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { OUTBOX_SUBSCRIBER, OutboxSubscriber } from './outbox-subscriber.decorator';
 
 /**
  * Runs the subscribers of one outbox event and marks it processed, all in one transaction: the effect and the mark
- * commit together, and an event already marked is skipped, so a redelivered job has no second effect.
+ * commit together, and an event already marked is skipped, so a redelivered job has no second effect. Events of a
+ * topic without subscribers never get here: the relay marks them (`topics()`).
  */
 @Injectable()
 export class OutboxDispatcher implements OnModuleInit {
@@ -39,13 +42,9 @@ export class OutboxDispatcher implements OnModuleInit {
     const id = String(data.outboxId);
     try {
       await this.tx.run(async (manager) => {
-        const event = await manager.findOne(OutboxEventEntity, {
-          where: { id },
-          ...(this.tx.isPostgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-        });
-        if (!event || event.processedAt) return;
+        const event = await this.claim(manager, id);
+        if (!event) return;
         for (const subscriber of this.subscribers.get(event.topic) ?? []) await subscriber(event, manager);
-        await manager.update(OutboxEventEntity, { id }, { processedAt: new Date(), attempts: event.attempts + 1 });
       });
     } catch (error) {
       await this.tx
@@ -60,5 +59,28 @@ export class OutboxDispatcher implements OnModuleInit {
       this.logger.warn({ err: error, outboxId: id }, 'outbox subscriber failed; the queue retries');
       throw error;
     }
+  }
+
+  /**
+   * Marks the event processed first, in one statement that also reads it: the row lock holds a second delivery off
+   * until this transaction ends (it then finds the mark and skips), and a failing subscriber rolls the mark back with
+   * its effects. Null when there is no such event or it was processed already.
+   */
+  private async claim(manager: EntityManager, id: string): Promise<OutboxEventEntity | null> {
+    const meta = manager.dataSource.getMetadata(OutboxEventEntity);
+    const now = manager.dataSource.driver.preparePersistentValue(
+      new Date(),
+      meta.findColumnWithPropertyName('processedAt')!,
+    );
+    const pg = this.tx.isPostgres;
+    const update =
+      `UPDATE outbox_events SET processed_at = ${pg ? '$1' : '?'}, attempts = attempts + 1 ` +
+      `WHERE id = ${pg ? '$2' : '?'} AND processed_at IS NULL RETURNING *`;
+    // TypeORM answers a PostgreSQL UPDATE with [rows, count] but a SELECT with its rows: read them through a CTE.
+    const raw: Record<string, unknown>[] = await manager.query(
+      pg ? `WITH claimed AS (${update}) SELECT * FROM claimed` : update,
+      [now, id],
+    );
+    return raw.length ? (hydrate(manager, meta, raw[0]) as OutboxEventEntity) : null;
   }
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, In, IsNull } from 'typeorm';
+import { Brackets, DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { JOB_NAMES } from '../jobs/job-names';
+import { OutboxDispatcher } from './outbox-dispatcher.service';
 import { OutboxEventEntity } from './outbox-event.entity';
 
 const BATCH = 500;
@@ -36,6 +37,7 @@ export class OutboxRelay implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
+    private readonly dispatcher: OutboxDispatcher,
   ) {}
 
   start() {
@@ -80,7 +82,7 @@ export class OutboxRelay implements OnApplicationShutdown {
     const rows = await this.dataSource
       .getRepository(OutboxEventEntity)
       .createQueryBuilder('o')
-      .select(['o.id'])
+      .select(['o.id', 'o.topic'])
       .where('o.processed_at IS NULL')
       .andWhere(
         new Brackets((q) =>
@@ -90,27 +92,60 @@ export class OutboxRelay implements OnApplicationShutdown {
       .orderBy('o.created_at', 'ASC')
       .limit(BATCH)
       .getMany();
-    const enqueued: string[] = [];
-    for (const row of rows) {
-      try {
-        await this.queue.add(JOB_NAMES.outboxDispatch, { outboxId: row.id }, { jobId: row.id });
-        enqueued.push(row.id);
-      } catch (error) {
-        const message = (error as Error).message;
-        if (message !== this.lastFailure)
-          this.logger.warn({ err: error }, 'queue unreachable; outbox rows stay pending');
-        this.lastFailure = message;
-        break;
-      }
-    }
-    if (enqueued.length) {
-      this.lastFailure = '';
-      await this.tx.run((m) =>
-        m.update(OutboxEventEntity, { id: In(enqueued), processedAt: IsNull() }, { enqueuedAt: new Date() }),
-      );
-    }
-    if (rows.length === BATCH && enqueued.length === rows.length) this.again = true;
+    // An event of a topic nobody subscribes to has nothing to run: it is marked processed here instead of costing a
+    // job and a worker transaction (the dispatcher would only mark it).
+    const subscribed = new Set(this.dispatcher.topics());
+    const due = rows.filter((r) => subscribed.has(r.topic)).map((r) => r.id);
+    const idle = rows.filter((r) => !subscribed.has(r.topic)).map((r) => r.id);
+    const enqueued = await this.enqueue(due);
+    await this.mark(enqueued, idle);
+    if (rows.length === BATCH && enqueued.length === due.length) this.again = true;
     return enqueued.length;
+  }
+
+  /** Hands the rows to the queue in one round trip when the driver can; returns the ids it took. */
+  private async enqueue(ids: string[]): Promise<string[]> {
+    const jobs = ids.map((id) => ({ name: JOB_NAMES.outboxDispatch, data: { outboxId: id }, options: { jobId: id } }));
+    const enqueued: string[] = [];
+    try {
+      if (this.queue.addBulk && jobs.length) {
+        await this.queue.addBulk(jobs);
+        enqueued.push(...ids);
+      } else
+        for (const job of jobs) {
+          await this.queue.add(job.name, job.data, job.options);
+          enqueued.push(job.options.jobId);
+        }
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== this.lastFailure) this.logger.warn({ err: error }, 'queue unreachable; outbox rows stay pending');
+      this.lastFailure = message;
+    }
+    if (enqueued.length) this.lastFailure = '';
+    return enqueued;
+  }
+
+  /** One UPDATE per round: enqueued rows get `enqueued_at`; idle ones are processed as the dispatcher would mark them. */
+  private async mark(enqueued: string[], idle: string[]) {
+    if (!enqueued.length && !idle.length) return;
+    const now = new Date();
+    const update = (manager: EntityManager) =>
+      manager
+        .createQueryBuilder()
+        .update(OutboxEventEntity)
+        .set({
+          enqueuedAt: now,
+          ...(idle.length
+            ? {
+                processedAt: () => 'CASE WHEN id IN (:...idle) THEN :now ELSE processed_at END',
+                attempts: () => 'CASE WHEN id IN (:...idle) THEN attempts + 1 ELSE attempts END',
+              }
+            : {}),
+        })
+        .where('id IN (:...ids) AND processed_at IS NULL', { ids: [...enqueued, ...idle], idle, now })
+        .execute();
+    // One statement needs no transaction on PostgreSQL; on SQLite it must not interleave with another transaction.
+    await (this.tx.isPostgres ? update(this.dataSource.manager) : this.tx.run(update));
   }
 
   /** Rows not yet processed: what the queue still owes (tests and /health use it). */

@@ -12,8 +12,15 @@ export interface OutboxMessage {
 /** Writes side effects inside the caller's transaction; the relay delivers them after commit. */
 export async function appendOutbox(manager: EntityManager, messages: OutboxMessage[]): Promise<string[]> {
   if (!messages.length) return [];
+  const rows = outboxRows(messages);
+  await manager.insert(OutboxEventEntity, rows);
+  return rows.map((r) => r.id);
+}
+
+/** The rows `appendOutbox` inserts, for writers that insert them themselves (the transition service's one statement). */
+export function outboxRows(messages: OutboxMessage[]): OutboxEventEntity[] {
   const now = new Date();
-  const rows: OutboxEventEntity[] = messages.map((m) => ({
+  return messages.map((m) => ({
     id: randomUUID(),
     topic: m.topic,
     aggregateType: m.aggregateType,
@@ -25,6 +32,4 @@ export async function appendOutbox(manager: EntityManager, messages: OutboxMessa
     attempts: 0,
     lastError: null,
   }));
-  await manager.insert(OutboxEventEntity, rows);
-  return rows.map((r) => r.id);
 }

@@ -1,16 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { transition, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
-import { appendAudit } from '../audit/audit-log';
+import { AuditEventEntity } from '../audit/audit-event.entity';
+import { auditRow } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { conflict, notFound } from '../common/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
-import { appendOutbox, OutboxMessage } from '../outbox/outbox-writer';
+import { OutboxEventEntity } from '../outbox/outbox-event.entity';
+import { OutboxMessage, outboxRows } from '../outbox/outbox-writer';
 import type { MachineDefinition, StoredSnapshot } from './machine-definition';
 import { MachineRegistry } from './machine-registry';
 import { MachineRow } from './machine-row';
 import { eventTypesFrom, restoreSnapshot, toStored } from './snapshot-tools';
+import { RowWrite, writeTransition } from './transition-sql';
+
+export type { RowWrite } from './transition-sql';
 
 export interface TransitionRequest {
   machineId: string;
@@ -23,11 +28,29 @@ export interface TransitionRequest {
   guard?: (loaded: LoadedMachine, manager: EntityManager) => Promise<void> | void;
   /** Extra columns written with the new state (denormalised fields such as an enterprise's tier). */
   columns?: (next: StoredSnapshot) => Record<string, unknown>;
-  /** Further rows the event creates, in the same transaction. */
+  /** The row as the caller already read it in this transaction (`restore`), so it is not read a second time. */
+  loaded?: LoadedMachine;
+  /**
+   * Rows and further outbox messages that follow from the new state, written only when the version check wins (on
+   * PostgreSQL in the same statement as the UPDATE). Prefer this to `alsoWrite` for plain inserts and upserts.
+   */
+  writes?: (next: NextState) => Promise<TransitionWrites> | TransitionWrites;
+  /** Further rows the event creates, in the same transaction, after the transition is written. */
   alsoWrite?: (manager: EntityManager, result: TransitionResult) => Promise<void>;
   auditPayload?: Record<string, unknown>;
   /** Emulates a clock for machines whose guards read the date; defaults to now. */
   at?: Date;
+}
+
+export interface NextState {
+  from: string;
+  to: string;
+  snapshot: StoredSnapshot;
+}
+
+export interface TransitionWrites {
+  rows?: RowWrite[];
+  outbox?: OutboxMessage[];
 }
 
 export interface LoadedMachine {
@@ -44,12 +67,15 @@ export interface TransitionResult {
   snapshot: StoredSnapshot;
   outboxIds: string[];
   allowedEvents: string[];
+  /** The row as written (RETURNING), so callers need not read it again. */
+  row: MachineRow;
 }
 
 /**
  * The one way any persisted machine changes state, in one transaction: load the row, restore the snapshot, refuse an
  * event the state does not accept, compute the next snapshot with xstate's pure `transition`, write it with a
- * version-checked UPDATE, append the audit event and the outbox rows (the machine's `emit` actions).
+ * version-checked UPDATE, append the audit event and the outbox rows (the machine's `emit` actions). On PostgreSQL the
+ * UPDATE, the audit row, the outbox rows and the caller's `writes` are one statement (`transition-sql.ts`).
  */
 @Injectable()
 export class TransitionService {
@@ -68,8 +94,10 @@ export class TransitionService {
   /** For callers that already hold a transaction (a command that also creates other rows). */
   async applyIn(manager: EntityManager, request: TransitionRequest): Promise<TransitionResult> {
     const definition = this.machines.get(request.machineId);
-    const loaded = await this.load(manager, definition, request.entityId);
+    const loaded = request.loaded ?? (await this.load(manager, definition, request.entityId));
     const { row, snapshot } = loaded;
+    if (loaded.definition !== definition || row.id !== request.entityId)
+      throw new Error(`The loaded row is not ${request.machineId} ${request.entityId}`);
     if (request.expectedVersion !== undefined && request.expectedVersion !== row.version)
       throw conflict(
         'STALE_VERSION',
@@ -89,27 +117,8 @@ export class TransitionService {
     const stored = toStored(next);
     const to = String(next.value);
     const now = request.at ?? new Date();
-    const update = await manager
-      .createQueryBuilder()
-      .update(definition.entity)
-      .set({
-        ...(request.columns?.(stored) ?? {}),
-        state: to,
-        snapshot: stored,
-        machineVersion: definition.version,
-        version: () => 'version + 1',
-        updatedAt: now,
-      } as never)
-      .where('id = :id AND version = :version', { id: row.id, version: row.version })
-      .execute();
-    if (update.affected !== 1)
-      throw conflict(
-        'CONCURRENT_UPDATE',
-        `${definition.entityType} ${row.id} was changed by someone else; reload and retry`,
-      );
-
     const { type, ...eventPayload } = request.event;
-    await appendAudit(manager, {
+    const audit = auditRow({
       entityType: definition.entityType,
       entityId: row.id,
       event: type,
@@ -130,15 +139,40 @@ export class TransitionService {
           payload: { ...payload, from: row.state, to, actorId: request.actor.id, at: now.toISOString() },
         };
       });
-    const outboxIds = await appendOutbox(manager, messages);
+    const extra = (await request.writes?.({ from: row.state, to, snapshot: stored })) ?? {};
+    const outbox = outboxRows([...messages, ...(extra.outbox ?? [])]);
+    const updated = await writeTransition(
+      manager,
+      definition.entity,
+      { id: row.id, version: row.version },
+      {
+        ...(request.columns?.(stored) ?? {}),
+        state: to,
+        snapshot: stored,
+        machineVersion: definition.version,
+        updatedAt: now,
+      },
+      [
+        { entity: AuditEventEntity, row: audit },
+        ...outbox.map((o) => ({ entity: OutboxEventEntity, row: o })),
+        ...(extra.rows ?? []),
+      ],
+    );
+    if (!updated)
+      throw conflict(
+        'CONCURRENT_UPDATE',
+        `${definition.entityType} ${row.id} was changed by someone else; reload and retry`,
+      );
+
     const result: TransitionResult = {
       entityId: row.id,
       from: row.state,
       to,
       version: row.version + 1,
       snapshot: stored,
-      outboxIds,
+      outboxIds: outbox.map((o) => o.id),
       allowedEvents: eventTypesFrom(next),
+      row: updated as MachineRow,
     };
     if (request.alsoWrite) await request.alsoWrite(manager, result);
     return result;
@@ -148,6 +182,12 @@ export class TransitionService {
   async load(manager: EntityManager, definition: MachineDefinition, id: string): Promise<LoadedMachine> {
     const row = (await manager.findOne(definition.entity, { where: { id } })) as MachineRow | null;
     if (!row) throw notFound(definition.entityType, id);
-    return { row, definition, snapshot: restoreSnapshot(definition, row.snapshot, row.machineVersion) };
+    return this.restore(definition, row);
+  }
+
+  /** Restores a row the caller read itself (pass it as `loaded`, or use it to list allowed events). */
+  restore(definition: MachineDefinition | string, row: MachineRow): LoadedMachine {
+    const def = typeof definition === 'string' ? this.machines.get(definition) : definition;
+    return { row, definition: def, snapshot: restoreSnapshot(def, row.snapshot, row.machineVersion) };
   }
 }

@@ -1,0 +1,107 @@
+import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/** A row written together with a transition; `conflictOn` (properties of a unique key) makes it an upsert. */
+export interface RowWrite {
+  entity: EntityTarget<ObjectLiteral>;
+  row: ObjectLiteral;
+  conflictOn?: string[];
+}
+
+interface Column {
+  name: string;
+  value: unknown;
+}
+
+/**
+ * Writes a transition: the version-checked UPDATE of the machine's row plus the rows that go with it (audit, outbox,
+ * anything the caller adds), and returns the updated row, or null when the version check lost (nothing written).
+ * On PostgreSQL it is one statement (data-modifying CTEs hanging off `upd`, so a lost race inserts nothing); SQLite
+ * has no data-modifying CTEs, so there it is the UPDATE … RETURNING and then one statement per row.
+ * Column names and values come from the entity metadata and the driver's conversions (simple-json as text, dates,
+ * transformers), as TypeORM's own builders would write them. No casts: PostgreSQL types each parameter from the
+ * column it is assigned to, also in INSERT … SELECT (a `timestamp` cast would drop the offset of a `timestamptz`).
+ */
+export async function writeTransition(
+  manager: EntityManager,
+  entity: EntityTarget<ObjectLiteral>,
+  key: { id: string; version: number },
+  values: ObjectLiteral,
+  writes: RowWrite[],
+): Promise<ObjectLiteral | null> {
+  const postgres = manager.dataSource.options.type === 'postgres';
+  const meta = manager.dataSource.getMetadata(entity);
+  const q = (name: string) => manager.dataSource.driver.escape(name);
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return postgres ? `$${params.length}` : '?';
+  };
+  const id = q(meta.findColumnWithPropertyName('id')!.databaseName);
+  const version = q(meta.findColumnWithPropertyName('version')!.databaseName);
+  const set = columns(manager, meta, values).map((c) => `${q(c.name)} = ${param(c.value)}`);
+  const update =
+    `UPDATE ${q(meta.tableName)} SET ${set.join(', ')}, ${version} = ${version} + 1 ` +
+    `WHERE ${id} = ${param(key.id)} AND ${version} = ${param(key.version)} RETURNING *`;
+  if (postgres) {
+    const inserts = writes.map((w, i) => `w${i} AS (${insert(manager, w, param, 'FROM upd')})`);
+    const raw: ObjectLiteral[] = await manager.query(
+      `WITH upd AS (${update})${inserts.map((s) => `, ${s}`).join('')} SELECT * FROM upd`,
+      params,
+    );
+    return raw.length ? hydrate(manager, meta, raw[0]) : null;
+  }
+  const raw: ObjectLiteral[] = await manager.query(update, params);
+  if (!raw.length) return null;
+  for (const w of writes) {
+    params.length = 0;
+    await manager.query(insert(manager, w, param), params);
+  }
+  return hydrate(manager, meta, raw[0]);
+}
+
+/** `INSERT INTO t (…) VALUES (…)`, or `SELECT … FROM upd` inside the CTE; an upsert keeps the row's primary key. */
+function insert(manager: EntityManager, write: RowWrite, param: (value: unknown) => string, from?: string) {
+  const meta = manager.dataSource.getMetadata(write.entity);
+  const q = (name: string) => manager.dataSource.driver.escape(name);
+  const cols = columns(manager, meta, write.row, true);
+  const placeholders = cols.map((c) => param(c.value)).join(', ');
+  let sql =
+    `INSERT INTO ${q(meta.tableName)} (${cols.map((c) => q(c.name)).join(', ')}) ` +
+    (from ? `SELECT ${placeholders} ${from}` : `VALUES (${placeholders})`);
+  if (write.conflictOn) {
+    const keys = write.conflictOn.map((p) => meta.findColumnWithPropertyName(p)!.databaseName);
+    const primary = meta.primaryColumns.map((c) => c.databaseName);
+    const overwrite = cols.filter((c) => !keys.includes(c.name) && !primary.includes(c.name));
+    sql +=
+      ` ON CONFLICT (${keys.map(q).join(', ')}) DO UPDATE SET ` +
+      overwrite.map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`).join(', ');
+  }
+  return sql;
+}
+
+/** The given properties (or, for a whole row, every column) as database column names and persisted values. */
+function columns(manager: EntityManager, meta: EntityMetadata, values: ObjectLiteral, wholeRow = false): Column[] {
+  const driver = manager.dataSource.driver;
+  const picked = wholeRow
+    ? meta.columns
+    : Object.keys(values).map((property) => {
+        const column = meta.findColumnWithPropertyName(property);
+        if (!column) throw new Error(`${meta.name} has no column for property ${property}`);
+        return column;
+      });
+  return picked.map((column) => ({
+    name: column.databaseName,
+    value: driver.preparePersistentValue(column.getEntityValue(values), column) ?? null,
+  }));
+}
+
+/** A raw row (database column names) as the entity TypeORM's own reads would return. */
+export function hydrate(manager: EntityManager, meta: EntityMetadata, raw: ObjectLiteral): ObjectLiteral {
+  const entity = meta.create() as ObjectLiteral;
+  for (const column of meta.columns) {
+    const value = raw[column.databaseName];
+    if (value !== undefined)
+      column.setEntityValue(entity, manager.dataSource.driver.prepareHydratedValue(value, column));
+  }
+  return entity;
+}
