@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { AuditEventEntity } from '../src/audit/audit-event.entity';
 import { auditRow } from '../src/audit/audit-log';
@@ -5,6 +6,7 @@ import { SYSTEM_ACTOR } from '../src/auth/actor';
 import { DomainError } from '../src/common/domain-error';
 import { EnterpriseEntity } from '../src/enterprises/enterprise.entity';
 import { TIER_MACHINE_ID, TIER_MACHINE_VERSION } from '../src/enterprises/tier.machine';
+import { NotificationEntity } from '../src/notifications/notification.entity';
 import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
 import { MachineRegistry } from '../src/state/machine-registry';
 import { TransitionService } from '../src/state/transition.service';
@@ -176,5 +178,44 @@ describe('one way to change state: the transition service', () => {
       expect(Math.abs(o.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
     }
     expect(outbox.find((o) => o.topic === 'tier.recognised')!.payload).toMatchObject({ at: at.toISOString() });
+  });
+
+  it('upserts on a unique key keeping the primary key, or leaves the existing row with onConflict ignore', async () => {
+    const { id } = await createEnterprise(t);
+    const note = (key: string, text: string) => ({
+      id: randomUUID(),
+      userId: id,
+      kind: 'test',
+      dedupeKey: key,
+      payload: { text },
+      createdAt: new Date(),
+      readAt: null,
+    });
+    const first = { kept: note('kept', 'old'), updated: note('updated', 'old') };
+    await db.getRepository(NotificationEntity).insert([first.kept, first.updated]);
+    const onKey = ['userId', 'dedupeKey'];
+    await transitions.apply({
+      machineId: TIER_MACHINE_ID,
+      entityId: id,
+      event: { type: 'EXITED', reason: 'moved out' },
+      actor: SYSTEM_ACTOR,
+      writes: () => ({
+        rows: [
+          { entity: NotificationEntity, row: note('kept', 'new'), conflictOn: onKey, onConflict: 'ignore' as const },
+          { entity: NotificationEntity, row: note('updated', 'new'), conflictOn: onKey },
+          { entity: NotificationEntity, row: note('fresh', 'new'), conflictOn: onKey, onConflict: 'ignore' as const },
+        ],
+      }),
+    });
+    const rows = await db
+      .getRepository(NotificationEntity)
+      .find({ where: { userId: id }, order: { dedupeKey: 'ASC' } });
+    expect(rows.map((r) => [r.dedupeKey, r.payload.text])).toEqual([
+      ['fresh', 'new'],
+      ['kept', 'old'],
+      ['updated', 'new'],
+    ]);
+    expect(rows.find((r) => r.dedupeKey === 'updated')!.id).toBe(first.updated.id);
+    expect(rows.find((r) => r.dedupeKey === 'kept')!.id).toBe(first.kept.id);
   });
 });

@@ -14,11 +14,12 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { chinaToday } from '../grading/dto/grading-facts.dto';
 import { GradingService } from '../grading/grading.service';
-import { NotificationsService } from '../notifications/notifications.service';
+import { NotificationEntity } from '../notifications/notification.entity';
+import { NotificationsService, Recipients } from '../notifications/notifications.service';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { MachineRegistry } from '../state/machine-registry';
 import { eventTypesFrom } from '../state/snapshot-tools';
-import { TransitionService } from '../state/transition.service';
+import { RowWrite, TransitionService } from '../state/transition.service';
 import { ApplicationDeadlines, DeadlinePlan, toDeadlineView } from './application-deadlines';
 import { ApplicationEventBuilder, syncReviewers } from './application-event-builder';
 import { applicationSettings } from './application-settings';
@@ -178,15 +179,17 @@ export class ApplicationsService implements OnModuleInit {
             ...(built.evaluation ? { evaluation: built.evaluation } : {}),
           };
         },
+        // Deadlines, reminders and notifications are written in the transition's own statement.
         writes: async (next) => {
           const deadlines = new ApplicationDeadlines(manager, this.calendar, this.settings);
           plan = await deadlines.plan(id, app.deadlines, dto.type, next.to, today);
-          return ApplicationDeadlines.writes(plan);
+          const { rows = [], outbox } = ApplicationDeadlines.writes(plan);
+          const ctx = next.snapshot.context as ApplicationContext;
+          return { rows: [...rows, ...(await this.notify(manager, app, dto.type, next.to, ctx))], outbox };
         },
         alsoWrite: async (m, result) => {
           const ctx = result.snapshot.context as ApplicationContext;
           if (['DRAW_PANEL', 'DECLINE', 'SCORE'].includes(dto.type)) await syncReviewers(m, id, ctx.panel);
-          await this.notify(m, app, dto.type, result.to, ctx);
         },
       });
       return { result, deadlines: plan!.rows };
@@ -354,42 +357,37 @@ export class ApplicationsService implements OnModuleInit {
       .find({ where: { applicationId }, order: { startedOn: 'ASC', kind: 'ASC' } });
   }
 
+  /** The notifications an event raises, as rows for the transition (a user who has the key already is skipped). */
   private async notify(
     manager: EntityManager,
     app: ApplicationEntity,
     type: string,
     to: string,
     ctx: ApplicationContext,
-  ) {
+  ): Promise<RowWrite[]> {
     const key = `application:${app.id}:${type}:${to}:${app.version}`;
     const payload = { applicationId: app.id, targetTier: app.targetTier, state: to };
+    const rows: NotificationEntity[] = [];
+    const add = async (recipients: Recipients, kind: string, extra: Record<string, unknown> = {}) =>
+      rows.push(...(await this.notifications.rowsFor(manager, recipients, kind, key, { ...payload, ...extra })));
     if (type === 'RETURN')
-      await this.notifications.notifyIn(manager, { enterpriseId: app.enterpriseId }, 'application.returned', key, {
-        ...payload,
-        reason: ctx.returnReason,
-      });
+      await add({ enterpriseId: app.enterpriseId }, 'application.returned', { reason: ctx.returnReason });
     if (type === 'DECIDE' || (type === 'RESOLVE_OBJECTION' && to === 'rejected'))
-      await this.notifications.notifyIn(manager, { enterpriseId: app.enterpriseId }, 'application.decided', key, {
-        ...payload,
-        decision: ctx.decision,
-      });
+      await add({ enterpriseId: app.enterpriseId }, 'application.decided', { decision: ctx.decision });
     if (type === 'SUBMIT')
-      await this.notifications.notifyIn(
-        manager,
-        { userIds: [app.assigneeId], roles: app.assigneeId ? [] : ['caseworker'] },
-        'application.submitted',
-        key,
-        payload,
-      );
+      await add({ userIds: [app.assigneeId], roles: app.assigneeId ? [] : ['caseworker'] }, 'application.submitted');
     if (type === 'DRAW_PANEL' || type === 'DECLINE')
-      await this.notifications.notifyIn(
-        manager,
+      await add(
         { userIds: ctx.panel.filter((m) => m.status === 'pending').map((m) => m.id) },
         'application.review_assigned',
-        key,
-        payload,
       );
     if (to === 'reviewed' || to === 'objection_review')
-      await this.notifications.notifyIn(manager, { roles: ['manager'] }, 'application.awaiting_decision', key, payload);
+      await add({ roles: ['manager'] }, 'application.awaiting_decision');
+    return rows.map((row) => ({
+      entity: NotificationEntity,
+      row,
+      conflictOn: ['userId', 'dedupeKey'],
+      onConflict: 'ignore' as const,
+    }));
   }
 }

@@ -33,6 +33,32 @@ export class NotificationsService {
     dedupeKey: string,
     payload: Record<string, any>,
   ) {
+    const candidates = await this.rowsFor(manager, to, kind, dedupeKey, payload);
+    if (!candidates.length) return 0;
+    const existing = new Set(
+      (
+        await manager.find(NotificationEntity, {
+          where: { userId: In(candidates.map((r) => r.userId)), dedupeKey },
+          select: { userId: true },
+        })
+      ).map((n) => n.userId),
+    );
+    const rows = candidates.filter((r) => !existing.has(r.userId));
+    if (rows.length) await manager.insert(NotificationEntity, rows);
+    return rows.length;
+  }
+
+  /**
+   * The rows `notifyIn` would insert, before de-duplication: for a writer that inserts them itself, skipping users
+   * who already have the key (unique on user and key: insert with ON CONFLICT DO NOTHING).
+   */
+  async rowsFor(
+    manager: EntityManager,
+    to: Recipients,
+    kind: string,
+    dedupeKey: string,
+    payload: Record<string, any>,
+  ): Promise<NotificationEntity[]> {
     const ids = new Set((to.userIds ?? []).filter((id): id is string => !!id));
     if (to.roles?.length)
       for (const u of await manager.find(UserEntity, {
@@ -46,17 +72,15 @@ export class NotificationsService {
         select: { id: true },
       }))
         ids.add(u.id);
-    if (!ids.size) return 0;
-    const existing = new Set(
-      (
-        await manager.find(NotificationEntity, { where: { userId: In([...ids]), dedupeKey }, select: { userId: true } })
-      ).map((n) => n.userId),
-    );
-    const rows = [...ids]
-      .filter((id) => !existing.has(id))
-      .map((userId) => ({ id: randomUUID(), userId, kind, dedupeKey, payload, createdAt: new Date(), readAt: null }));
-    if (rows.length) await manager.insert(NotificationEntity, rows);
-    return rows.length;
+    return [...ids].map((userId) => ({
+      id: randomUUID(),
+      userId,
+      kind,
+      dedupeKey,
+      payload,
+      createdAt: new Date(),
+      readAt: null,
+    }));
   }
 
   async list(actor: Actor, unreadOnly: boolean, page: number, pageSize: number) {

@@ -1,10 +1,14 @@
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 
-/** A row written together with a transition; `conflictOn` (properties of a unique key) makes it an upsert. */
+/**
+ * A row written together with a transition. With `conflictOn` (the properties of a unique key) a row that already
+ * exists is updated (an upsert, keeping its primary key), or left as it is with `onConflict: 'ignore'`.
+ */
 export interface RowWrite {
   entity: EntityTarget<ObjectLiteral>;
   row: ObjectLiteral;
   conflictOn?: string[];
+  onConflict?: 'update' | 'ignore';
 }
 
 interface Column {
@@ -59,7 +63,7 @@ export async function writeTransition(
   return hydrate(manager, meta, raw[0]);
 }
 
-/** `INSERT INTO t (…) VALUES (…)`, or `SELECT … FROM upd` inside the CTE; an upsert keeps the row's primary key. */
+/** `INSERT INTO t (…) VALUES (…)`, or `SELECT … FROM upd` inside the CTE. */
 function insert(manager: EntityManager, write: RowWrite, param: (value: unknown) => string, from?: string) {
   const meta = manager.dataSource.getMetadata(write.entity);
   const q = (name: string) => manager.dataSource.driver.escape(name);
@@ -73,8 +77,10 @@ function insert(manager: EntityManager, write: RowWrite, param: (value: unknown)
     const primary = meta.primaryColumns.map((c) => c.databaseName);
     const overwrite = cols.filter((c) => !keys.includes(c.name) && !primary.includes(c.name));
     sql +=
-      ` ON CONFLICT (${keys.map(q).join(', ')}) DO UPDATE SET ` +
-      overwrite.map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`).join(', ');
+      ` ON CONFLICT (${keys.map(q).join(', ')}) ` +
+      (write.onConflict === 'ignore'
+        ? 'DO NOTHING'
+        : `DO UPDATE SET ${overwrite.map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`).join(', ')}`);
   }
   return sql;
 }
