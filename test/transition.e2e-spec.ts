@@ -182,7 +182,7 @@ describe('one way to change state: the transition service', () => {
 
   it('upserts on a unique key keeping the primary key, or leaves the existing row with onConflict ignore', async () => {
     const { id } = await createEnterprise(t);
-    const note = (key: string, text: string) => ({
+    const note = (key: string, text: string): NotificationEntity => ({
       id: randomUUID(),
       userId: id,
       kind: 'test',
