@@ -1,9 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { conflict, DomainError, validationFailed } from '../common/domain-error';
 import { WorkingCalendar } from '../calendar/working-calendar.service';
 import { GradingService } from '../grading/grading.service';
+import type { RowWrite } from '../state/transition.service';
 import { UserEntity } from '../users/user.entity';
 import {
   ApplicationAttachmentEntity,
@@ -253,22 +254,14 @@ export class ApplicationEventBuilder {
   }
 }
 
-/** Panel membership rows kept beside the snapshot for reviewer queues. */
-export async function syncReviewers(
-  manager: EntityManager,
+/** Panel membership rows kept beside the snapshot for reviewer queues, as upserts for the transition's `writes`. */
+export function reviewerRows(
   applicationId: string,
   panel: { id: string; expertise: string; status: 'pending' | 'scored' | 'declined' }[],
-) {
-  if (!panel.length) return;
-  await manager.delete(ApplicationReviewerEntity, { applicationId, reviewerId: In(panel.map((m) => m.id)) });
-  await manager.insert(
-    ApplicationReviewerEntity,
-    panel.map((m) => ({
-      applicationId,
-      reviewerId: m.id,
-      expertise: m.expertise,
-      status: m.status,
-      updatedAt: new Date(),
-    })),
-  );
+): RowWrite[] {
+  return panel.map((m) => ({
+    entity: ApplicationReviewerEntity,
+    row: { applicationId, reviewerId: m.id, expertise: m.expertise, status: m.status, updatedAt: new Date() },
+    conflictOn: ['applicationId', 'reviewerId'],
+  }));
 }

@@ -21,7 +21,7 @@ import { MachineRegistry } from '../state/machine-registry';
 import { eventTypesFrom } from '../state/snapshot-tools';
 import { RowWrite, TransitionService } from '../state/transition.service';
 import { ApplicationDeadlines, DeadlinePlan, toDeadlineView } from './application-deadlines';
-import { ApplicationEventBuilder, syncReviewers } from './application-event-builder';
+import { ApplicationEventBuilder, reviewerRows } from './application-event-builder';
 import { applicationSettings } from './application-settings';
 import { ApplicationDeadlineEntity, ApplicationEntity } from './application.entities';
 import { ApplicationEventDto, CreateApplicationDto, ListApplicationsQueryDto } from './application.dto';
@@ -179,17 +179,15 @@ export class ApplicationsService implements OnModuleInit {
             ...(built.evaluation ? { evaluation: built.evaluation } : {}),
           };
         },
-        // Deadlines, reminders and notifications are written in the transition's own statement.
+        // Deadlines, reminders, panel rows and notifications are written in the transition's own statement.
         writes: async (next) => {
           const deadlines = new ApplicationDeadlines(manager, this.calendar, this.settings);
           plan = await deadlines.plan(id, app.deadlines, dto.type, next.to, today);
           const { rows = [], outbox } = ApplicationDeadlines.writes(plan);
           const ctx = next.snapshot.context as ApplicationContext;
-          return { rows: [...rows, ...(await this.notify(manager, app, dto.type, next.to, ctx))], outbox };
-        },
-        alsoWrite: async (m, result) => {
-          const ctx = result.snapshot.context as ApplicationContext;
-          if (['DRAW_PANEL', 'DECLINE', 'SCORE'].includes(dto.type)) await syncReviewers(m, id, ctx.panel);
+          const reviewers = ['DRAW_PANEL', 'DECLINE', 'SCORE'].includes(dto.type) ? reviewerRows(id, ctx.panel) : [];
+          const notifications = await this.notify(manager, app, dto.type, next.to, ctx);
+          return { rows: [...rows, ...reviewers, ...notifications], outbox };
         },
       });
       return { result, deadlines: plan!.rows };
