@@ -26,6 +26,13 @@ describe('enterprise registry', () => {
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ uscc, tier: 'startup', colour: 'orange', version: 1 });
     expect(created.json().id).toMatch(/^[0-9a-f-]{36}$/);
+    // The read answers exactly what the write answered (PostgreSQL reads it with a prepared statement of its own).
+    const read = await t.http.get(`/api/enterprises/${created.json().id}`, caseworker.token);
+    expect(read.json()).toEqual(created.json());
+    expect(read.json()).toMatchObject({ registeredOn: '2020-05-06', contact: { name: '李雷', phone: '0592-1234567' } });
+    expect(
+      (await t.http.get(`/api/enterprises/00000000-0000-4000-8000-000000000000`, caseworker.token)).statusCode,
+    ).toBe(404);
 
     const wrongCheck = uscc.slice(0, 17) + (uscc[17] === '0' ? '1' : '0');
     const bad = await t.http.post(

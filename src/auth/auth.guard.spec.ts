@@ -1,0 +1,46 @@
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { ROLES_KEY } from './auth.decorators';
+import { AuthGuard } from './auth.guard';
+import { OwnershipRegistry } from './ownership.registry';
+
+/** The guard remembers verified tokens; these tests pin down that remembering never accepts what verifying refuses. */
+describe('AuthGuard token memory', () => {
+  const secret = 'unit-test-secret-0123456789abcdef0123456789';
+  const jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256' } });
+  const handler = () => undefined;
+  Reflect.defineMetadata(ROLES_KEY, ['admin'], handler);
+  const contextFor = (token: string) =>
+    ({
+      getHandler: () => handler,
+      getClass: () => class {},
+      switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${token}` } }) }),
+    }) as never;
+  const claims = { sub: 'u1', username: 'a', role: 'admin', enterpriseId: null, expertise: null };
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('accepts a valid token again from memory, and refuses it once it has expired', async () => {
+    // Both the signer and the verifier read Date.now().
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-21T00:00:00Z'));
+    const guard = new AuthGuard(new Reflector(), jwt, new OwnershipRegistry());
+    const token = await jwt.signAsync(claims, { expiresIn: 60 });
+    const verify = jest.spyOn(jwt, 'verifyAsync');
+    await expect(guard.canActivate(contextFor(token))).resolves.toBe(true);
+    await expect(guard.canActivate(contextFor(token))).resolves.toBe(true);
+    expect(verify).toHaveBeenCalledTimes(1);
+    now.mockReturnValue(Date.parse('2026-11-21T00:01:01Z'));
+    await expect(guard.canActivate(contextFor(token))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('never takes a tampered token for a remembered one', async () => {
+    const guard = new AuthGuard(new Reflector(), jwt, new OwnershipRegistry());
+    const token = await jwt.signAsync(claims, { expiresIn: 600 });
+    await guard.canActivate(contextFor(token));
+    const [header, , signature] = token.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin', sub: 'u2', exp: 9e9 })).toString('base64url')}.${signature}`;
+    await expect(guard.canActivate(contextFor(forged))).rejects.toMatchObject({ status: 401 });
+    const other = await new JwtService({ secret: `${secret}-other` }).signAsync(claims, { expiresIn: 600 });
+    await expect(guard.canActivate(contextFor(other))).rejects.toMatchObject({ status: 401 });
+  });
+});
