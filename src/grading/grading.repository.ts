@@ -20,6 +20,13 @@ export interface GradeRow {
   gapCount: number | null;
 }
 
+const LOAD_ONE_SQL = `SELECT e.id, e.registered_on::text AS "registeredOn", e.state,
+  (SELECT coalesce(json_agg(json_build_object('year', i.year, 'data', i.data::json) ORDER BY i.year), '[]'::json)
+     FROM annual_indicators i WHERE i.enterprise_id = e.id) AS years,
+  (SELECT max(c.issued_on)::text FROM certifications c
+     WHERE c.enterprise_id = e.id AND c.tier = 'high_tech' AND c.status = 'active') AS "highTechIssuedOn"
+FROM enterprises e WHERE e.id = $1`;
+
 /** Reads and writes for grading, in as few statements as a batch allows (the bulk regrade runs 100,000 at a time). */
 export class GradingRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -55,6 +62,24 @@ export class GradingRepository {
       years: years.get(e.id) ?? [],
       highTechIssuedOn: certificate.get(e.id) ?? null,
     }));
+  }
+
+  /**
+   * One enterprise's input (a SUBMIT evaluates the applicant inside its transition): on PostgreSQL one statement with
+   * the indicators and the certificate as subqueries instead of three round trips.
+   */
+  async loadOne(id: string): Promise<GradingInput | null> {
+    if (this.manager.connection.options.type !== 'postgres') return (await this.load([id]))[0] ?? null;
+    const rows = (await this.manager.query(LOAD_ONE_SQL, [id])) as {
+      id: string;
+      registeredOn: string;
+      state: string;
+      years: IndicatorYear[];
+      highTechIssuedOn: string | null;
+    }[];
+    if (!rows.length) return null;
+    const row = rows[0];
+    return { ...row, years: row.years.map((y) => ({ year: Number(y.year), data: y.data })) };
   }
 
   async save(evaluations: EnterpriseEvaluationEntity[], grades: GradeRow[], ungraded: string[]) {

@@ -68,7 +68,7 @@ export class GradingService {
   /** Evaluates a stored enterprise without writing (an application pins this at submission); null without indicators. */
   async evaluateStoredIn(manager: EntityManager, enterpriseId: string, asOf = chinaToday()) {
     const rules = await this.regionConfig.current(manager);
-    const [input] = await new GradingRepository(manager).load([enterpriseId]);
+    const input = await new GradingRepository(manager).loadOne(enterpriseId);
     if (!input) return null;
     const facts = storedFacts(input.registeredOn, input.years, input.highTechIssuedOn, asOf);
     if (!facts) return null;
