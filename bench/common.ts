@@ -47,11 +47,13 @@ export interface MemoryReport {
   cpuMs: number;
   /** Kernel high-water mark of resident memory since the last reset (VmHWM), when readable. */
   vmHwm: number | null;
+  /** Largest sampled RSS since the process started (never reset). */
+  wholeRunRss: number;
 }
 
 /** Messages between the benchmark driver and the app process it starts (bench/server.ts). */
 export type ServerMessage =
-  | { type: 'ready'; port: number }
+  | { type: 'ready'; port: number | null }
   | { type: 'memory-reset'; id: number }
   | { type: 'memory-report'; id: number; report: MemoryReport };
 

@@ -138,7 +138,8 @@ export function enterpriseRow(i: number, graded: boolean): EnterpriseRow {
 }
 
 /**
- * Three annual filings (2023 to 2025) in the stored shape (test/helpers/domain-example.ts), with numbers spread
+ * Three annual filings (2024 to 2026, so the default programmes of 2026 find filings of their period) in the stored
+ * shape (test/helpers/domain-example.ts), with numbers spread
  * across the grading bands so every colour occurs.
  */
 export function indicatorBodies(i: number): { year: number; data: Record<string, unknown> }[] {
@@ -158,7 +159,7 @@ export function indicatorBodies(i: number): { year: number; data: Record<string,
     superDeductionExcluded: r() < 0.02,
   };
   const bodies = [];
-  for (const year of [2023, 2024, 2025]) {
+  for (const year of [2024, 2025, 2026]) {
     const rdExpense = Math.floor(revenue * r() * 0.09);
     const totalAssets = Math.floor(netAssets * (1.2 + r()));
     const data: Record<string, unknown> = {
@@ -176,7 +177,7 @@ export function indicatorBodies(i: number): { year: number; data: Record<string,
       declarations,
       directQualifications: r() < 0.03 ? ['led_standard'] : [],
     };
-    if (year === 2025) {
+    if (year === 2026) {
       data.totalIncome = Math.floor(revenue * (1 + 0.05 * r()));
       if (r() < 0.7) {
         data.highTechRevenue = Math.floor(revenue * r());
@@ -207,11 +208,11 @@ INSERT INTO annual_indicators (id, enterprise_id, year, data, version, created_a
 SELECT u.id, u.enterprise_id, u.year, u.data, 1, timestamptz '2026-03-31 00:00:00+08', timestamptz '2026-03-31 00:00:00+08'
 FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::text[]) AS u(id, enterprise_id, year, data)`;
 
-const YEAR_KIND: Record<number, '9' | 'a' | 'b'> = { 2023: '9', 2024: 'a', 2025: 'b' };
+const YEAR_KIND: Record<number, '9' | 'a' | 'b'> = { 2024: '9', 2025: 'a', 2026: 'b' };
 
-async function insertBatch(pool: Pool, from: number, to: number, withIndicators: boolean) {
+async function insertBatch(pool: Pool, from: number, to: number, withIndicators: boolean, generatedColours: boolean) {
   const rows = [] as EnterpriseRow[];
-  for (let i = from; i < to; i++) rows.push(enterpriseRow(i, !withIndicators));
+  for (let i = from; i < to; i++) rows.push(enterpriseRow(i, generatedColours));
   const col = <K extends keyof EnterpriseRow>(k: K) => rows.map((row) => row[k]);
   const client = await pool.connect();
   try {
@@ -258,17 +259,95 @@ async function insertBatch(pool: Pool, from: number, to: number, withIndicators:
 
 /**
  * Inserts enterprises [from, to) (with three years of indicators each when asked), in batches on two connections so
- * generating the next batch overlaps with PostgreSQL writing the last one.
+ * generating the next batch overlaps with PostgreSQL writing the last one. Rows the app will grade start orange;
+ * the others carry generated colours, as if graded.
  */
-export async function insertEnterprises(pool: Pool, from: number, to: number, withIndicators: boolean) {
+export async function insertEnterprises(
+  pool: Pool,
+  from: number,
+  to: number,
+  withIndicators: boolean,
+  generatedColours = !withIndicators,
+) {
   const batch = withIndicators ? 2000 : 5000;
   let next = from;
   const worker = async () => {
     while (next < to) {
       const start = next;
       next = Math.min(to, next + batch);
-      await insertBatch(pool, start, next, withIndicators);
+      await insertBatch(pool, start, next, withIndicators, generatedColours);
     }
   };
   await Promise.all([worker(), worker()]);
+}
+
+const CERTIFICATIONS_SQL = `
+INSERT INTO certifications (id, enterprise_id, tier, number, issued_on, valid_until, status, kind, source, version,
+  created_at, updated_at)
+SELECT u.id, u.enterprise_id, u.tier, u.number, u.issued_on::date, u.valid_until::date, 'active', u.kind, 'record', 1,
+  timestamptz '2026-01-01 00:00:00+08', timestamptz '2026-01-01 00:00:00+08'
+FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[], $6::text[], $7::varchar[])
+  AS u(id, enterprise_id, tier, number, issued_on, valid_until, kind)`;
+
+export interface CertificationRow {
+  id: string;
+  enterpriseId: string;
+  tier: string;
+  number: string;
+  issuedOn: string;
+  validUntil: string;
+  kind: 'first' | 'renewal';
+}
+
+/**
+ * The certificates behind row i's tier, as the registry would hold them: a tech SME entry of this year (the database
+ * is renewed yearly), a high-tech certificate issued in 2024, 2025 or 2026 (three years' validity), and for a leader
+ * both a high-tech and a leader certificate. About half are renewals. Startups and exited enterprises hold none.
+ */
+export function certificationRows(i: number): CertificationRow[] {
+  const { id: enterpriseId, state } = enterpriseRow(i, false);
+  const r = rowRng(i, 3);
+  const date = (year: number) =>
+    `${year}-${String(1 + Math.floor(r() * 10)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
+  const rows: CertificationRow[] = [];
+  // The id's variant digit tells the tier apart, its last group is i: unique.
+  const kindOf: Record<string, '9' | 'a' | 'b'> = { tech_sme: '9', high_tech: 'a', leader: 'b' };
+  const add = (tier: string, issuedOn: string, validUntil: string, prefix: string) =>
+    rows.push({
+      id: uuid(r, kindOf[tier], i),
+      enterpriseId,
+      tier,
+      number: `${prefix}${issuedOn.slice(0, 4)}${String(i).padStart(8, '0')}`,
+      issuedOn,
+      validUntil,
+      kind: r() < 0.5 ? 'first' : 'renewal',
+    });
+  if (state === 'tech_sme') add('tech_sme', date(2026), '2026-12-31', 'TS');
+  if (state === 'high_tech' || state === 'leader') {
+    const year = 2024 + Math.floor(r() * 3);
+    const issuedOn = date(year);
+    const until = new Date(Date.parse(issuedOn) + 3 * 365 * 86_400_000).toISOString().slice(0, 10);
+    add('high_tech', issuedOn, until, 'GR');
+  }
+  if (state === 'leader') add('leader', date(2025 + Math.floor(r() * 2)), '2028-12-31', 'LD');
+  return rows;
+}
+
+/** Inserts the certificates of enterprises [from, to) (see certificationRows). */
+export async function insertCertifications(pool: Pool, from: number, to: number) {
+  for (let start = from; start < to; start += 10_000) {
+    const rows: CertificationRow[] = [];
+    for (let i = start; i < Math.min(to, start + 10_000); i++) rows.push(...certificationRows(i));
+    if (!rows.length) continue;
+    const col = <K extends keyof CertificationRow>(k: K) => rows.map((row) => row[k]);
+    await pool.query(CERTIFICATIONS_SQL, [
+      col('id'),
+      col('enterpriseId'),
+      col('tier'),
+      col('number'),
+      col('issuedOn'),
+      col('validUntil'),
+      col('kind'),
+    ]);
+  }
 }

@@ -1,25 +1,30 @@
 /**
- * A small closed-loop HTTP load generator (autocannon and wrk are not installed), run by bench/run.ts as a separate
- * process: `concurrency` loops over keep-alive connections, each sending the next URL of a rotating list as soon as
- * its previous answer is read. Bounded by time and by count; requests of the warm-up are sent but not recorded.
- * Input: one JSON argument (LoadSpec). Output: one LoadResult sent over IPC (or printed when run alone).
+ * The load generator, run by the bench as a separate process on loopback: autocannon with `concurrency` keep-alive
+ * connections (each sends its next request when the previous answer is read), a warm-up that is sent but not recorded,
+ * then a measured run bounded by time and by count. Latencies are recorded per response, so any percentile is exact.
+ *
+ * Two scenarios:
+ * - `paths`: GET requests rotating over a list of paths (list filters, enterprise ids, the pipeline summary);
+ * - `transitions`: each connection walks its own applications through SUBMIT, RETURN, SUBMIT, RETURN, SUBMIT,
+ *   ACCEPT (a caseworker may send all three), then takes the next unused application from the shared pool, so no two
+ *   connections ever touch the same application.
+ * Input: one JSON argument (LoadSpec). Output: one LoadResult over IPC (or printed when run alone).
  */
-import http from 'node:http';
+import autocannon from 'autocannon';
 import { percentile } from './common';
 
 export interface LoadSpec {
   port: number;
   token: string;
-  paths: string[];
   concurrency: number;
   durationMs: number;
   maxRequests: number;
   warmupMs: number;
+  scenario: { kind: 'paths'; paths: string[] } | { kind: 'transitions'; applicationIds: string[] };
 }
 
 export interface LoadResult {
   requests: number;
-  /** Requests sent during the warm-up (not in the latencies). */
   warmupRequests: number;
   errors: number;
   seconds: number;
@@ -29,80 +34,131 @@ export interface LoadResult {
   p99: number;
   max: number;
   mean: number;
+  /** Status codes other than 2xx, counted. */
+  statuses: Record<string, number>;
+  firstError?: string;
+  /** The transitions scenario used up its applications before the time was over. */
+  exhausted?: boolean;
+  /** Events sent, by type (transitions scenario). */
+  events?: Record<string, number>;
+}
+
+/** The walk each application takes: half SUBMIT, a third RETURN, a sixth ACCEPT. */
+export const TRANSITION_CYCLE = ['SUBMIT', 'RETURN', 'SUBMIT', 'RETURN', 'SUBMIT', 'ACCEPT'] as const;
+
+interface Connection {
+  applicationId?: string;
+  step: number;
+}
+
+interface LoadState {
+  next: number;
+  exhausted: boolean;
+  events: Record<string, number>;
   firstError?: string;
 }
 
-function get(agent: http.Agent, spec: LoadSpec, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(
-      { agent, host: '127.0.0.1', port: spec.port, path, headers: { authorization: `Bearer ${spec.token}` } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
+function requestsFor(spec: LoadSpec, state: LoadState) {
+  const scenario = spec.scenario;
+  const onResponse = (status: number, body: string) => {
+    if ((status < 200 || status >= 300) && !state.firstError) state.firstError = `${status}: ${body.slice(0, 300)}`;
+  };
+  if (scenario.kind === 'paths') {
+    return [
+      {
+        method: 'GET' as const,
+        setupRequest: (req: autocannon.Request) => ({
+          ...req,
+          path: scenario.paths[state.next++ % scenario.paths.length],
+        }),
+        onResponse,
       },
-    );
-    req.on('error', reject);
-  });
+    ];
+  }
+  const pool = scenario.applicationIds;
+  return [
+    {
+      method: 'POST' as const,
+      setupRequest: (req: autocannon.Request, context: Connection) => {
+        if (context.applicationId === undefined || context.step >= TRANSITION_CYCLE.length) {
+          if (state.next >= pool.length) state.exhausted = true;
+          context.applicationId = pool[Math.min(state.next++, pool.length - 1)];
+          context.step = 0;
+        }
+        const type = TRANSITION_CYCLE[context.step++];
+        state.events[type] = (state.events[type] ?? 0) + 1;
+        const body = type === 'RETURN' ? { type, reason: 'bench: documents to complete' } : { type };
+        return {
+          ...req,
+          path: `/api/applications/${context.applicationId}/events`,
+          headers: { ...req.headers, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        };
+      },
+      onResponse,
+    },
+  ];
+}
+
+function fire(spec: LoadSpec, durationMs: number, maxRequests: number, state: LoadState) {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const started = performance.now();
+  return new Promise<{ latencies: number[]; statuses: Record<string, number>; seconds: number; errors: number }>(
+    (resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: `http://127.0.0.1:${spec.port}`,
+          connections: spec.concurrency,
+          pipelining: 1,
+          duration: durationMs / 1000,
+          headers: { authorization: `Bearer ${spec.token}` },
+          requests: requestsFor(spec, state) as unknown as autocannon.Request[],
+          initialContext: { step: 0 },
+          timeout: 30,
+        },
+        (error, result) => {
+          if (error) return reject(error);
+          const seconds = (performance.now() - started) / 1000;
+          const errors = result.errors + result.timeouts + Object.values(statuses).reduce((s, x) => s + x, 0);
+          resolve({ latencies, statuses, seconds, errors });
+        },
+      );
+      instance.on('response', (_client, status, _bytes, ms) => {
+        if (status >= 200 && status < 300) latencies.push(ms);
+        else statuses[status] = (statuses[status] ?? 0) + 1;
+        // autocannon's `amount` would replace the time bound, so the count bound is kept here.
+        if (state.exhausted || latencies.length >= maxRequests) instance.stop();
+      });
+      instance.on('reqError', (error) => {
+        state.firstError ??= String(error);
+      });
+    },
+  );
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  let sent = 0;
-  let warmup = 0;
-  let next = 0;
-  const begin = performance.now();
-  const measureFrom = begin + spec.warmupMs;
-  const end = measureFrom + spec.durationMs;
-  let measuredStart = Infinity;
-  let measuredEnd = measureFrom;
-  const loop = async () => {
-    for (;;) {
-      const now = performance.now();
-      if (now >= end || sent >= spec.maxRequests) return;
-      const path = spec.paths[next++ % spec.paths.length];
-      const recorded = now >= measureFrom;
-      if (recorded) sent++;
-      else warmup++;
-      const t0 = performance.now();
-      let ok = false;
-      try {
-        const res = await get(agent, spec, path);
-        ok = res.status === 200;
-        if (!ok && !firstError) firstError = `${res.status} ${path}: ${res.body.slice(0, 200)}`;
-      } catch (error) {
-        if (!firstError) firstError = `${path}: ${String(error)}`;
-      }
-      const t1 = performance.now();
-      if (recorded) {
-        measuredStart = Math.min(measuredStart, t0);
-        measuredEnd = Math.max(measuredEnd, t1);
-        if (ok) latencies.push(t1 - t0);
-        else errors++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: spec.concurrency }, loop));
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const seconds = Math.max(1e-9, (measuredEnd - measuredStart) / 1000);
+  const state: LoadState = { next: 0, exhausted: false, events: {} };
+  const warm = spec.warmupMs > 0 ? await fire(spec, spec.warmupMs, Infinity, state) : null;
+  // The measured run starts with fresh connections; the transitions pool carries on where the warm-up stopped.
+  state.events = {};
+  const run = await fire(spec, spec.durationMs, spec.maxRequests, state);
+  const sorted = run.latencies.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
-    requests: latencies.length + errors,
-    warmupRequests: warmup,
-    errors,
-    seconds: round(seconds),
-    rps: round(latencies.length / seconds),
-    p50: round(percentile(latencies, 50)),
-    p95: round(percentile(latencies, 95)),
-    p99: round(percentile(latencies, 99)),
-    max: round(latencies[latencies.length - 1] ?? NaN),
-    mean: round(latencies.reduce((s, x) => s + x, 0) / Math.max(1, latencies.length)),
-    ...(firstError ? { firstError } : {}),
+    requests: sorted.length + run.errors,
+    warmupRequests: warm ? warm.latencies.length + warm.errors : 0,
+    errors: run.errors,
+    seconds: round(run.seconds),
+    rps: round(sorted.length / run.seconds),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+    mean: round(sorted.reduce((s, x) => s + x, 0) / Math.max(1, sorted.length)),
+    statuses: { ...(warm?.statuses ?? {}), ...run.statuses },
+    ...(state.firstError ? { firstError: state.firstError } : {}),
+    ...(spec.scenario.kind === 'transitions' ? { exhausted: state.exhausted, events: state.events } : {}),
   };
 }
 

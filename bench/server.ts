@@ -1,15 +1,21 @@
 /**
- * The app under test, started by bench/run.ts as a child process exactly as production builds it (`createApp` with
- * the configuration read from the environment; PROCESS_ROLE=all: API, Bull consumer and outbox relay in one process).
- * It listens on a free loopback port, tells the driver the port over IPC, and samples its own memory every 100 ms so
- * the driver can ask for the peak of each measured phase.
+ * A process under test, started by the bench as a child exactly as production starts it, with the configuration read
+ * from the environment. BENCH_ROLE picks which: `api` (`createApp`, PROCESS_ROLE=api: HTTP only, listening on a free
+ * loopback port), `worker` (the worker's application context: Bull consumers, outbox relay, schedules, no HTTP) or
+ * `bare` (bench/bare-app.ts: NestJS on Fastify with one constant endpoint, the yardstick for request overhead). It
+ * tells the driver it is ready over IPC and samples its own memory every 100 ms, so the driver can ask for the peaks
+ * and CPU time of each measured phase, and for the peak over the whole run.
  */
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { NestFactory } from '@nestjs/core';
 import { createApp } from '../src/app.factory';
+import { AppModule } from '../src/app.module';
+import { createPino, PinoNestLogger } from '../src/common/pino-logger';
 import { loadConfig } from '../src/config/app-config';
+import { createBareApp } from './bare-app';
 import type { DriverMessage, MemoryReport, ServerMessage } from './common';
 
 const SAMPLE_MS = 100;
@@ -30,6 +36,8 @@ function vmHwm(): number | null {
 class MemorySampler {
   private cpuStart = process.cpuUsage();
   private report: MemoryReport = this.fresh();
+  /** Peak RSS since the process started, never reset. */
+  private wholeRunRss = 0;
 
   constructor() {
     setInterval(() => this.sample(), SAMPLE_MS).unref();
@@ -55,6 +63,7 @@ class MemorySampler {
       liveHeapAfterMajorGc: null,
       majorGcs: 0,
       cpuMs: 0,
+      wholeRunRss: 0,
     };
   }
 
@@ -62,6 +71,7 @@ class MemorySampler {
     const m = process.memoryUsage();
     const peak = this.report.peak;
     this.report.samples++;
+    this.wholeRunRss = Math.max(this.wholeRunRss, m.rss);
     peak.rss = Math.max(peak.rss, m.rss);
     peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
     peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal);
@@ -83,15 +93,40 @@ class MemorySampler {
   current(): MemoryReport {
     this.sample();
     const cpu = process.cpuUsage(this.cpuStart);
-    return { ...this.report, vmHwm: vmHwm(), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+    return {
+      ...this.report,
+      vmHwm: vmHwm(),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      wholeRunRss: this.wholeRunRss,
+    };
   }
 }
 
-async function main() {
-  const config = loadConfig(process.env, 'all');
-  const app = await createApp(config);
+type Closable = { close(): Promise<unknown> };
+
+async function start(): Promise<{ app: Closable; port: number | null }> {
+  const role = process.env.BENCH_ROLE;
+  if (role === 'bare') {
+    const app = await createBareApp();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { app, port: (app.getHttpServer().address() as AddressInfo).port };
+  }
+  if (role === 'worker') {
+    // As src/worker.ts does it: an application context, no HTTP.
+    const config = loadConfig(process.env, 'worker');
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+      logger: new PinoNestLogger(createPino(config.logLevel)),
+    });
+    app.enableShutdownHooks();
+    return { app, port: null };
+  }
+  const app = await createApp(loadConfig(process.env, 'api'));
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, port: (app.getHttpServer().address() as AddressInfo).port };
+}
+
+async function main() {
+  const { app, port } = await start();
   const sampler = new MemorySampler();
   process.on('message', (message: DriverMessage) => {
     if (message.type === 'memory-reset') {
