@@ -57,4 +57,5 @@ export type ServerMessage =
   | { type: 'memory-reset'; id: number }
   | { type: 'memory-report'; id: number; report: MemoryReport };
 
-export type DriverMessage = { type: 'memory-reset'; id: number } | { type: 'memory-report'; id: number };
+export type DriverMessage =
+  { type: 'memory-reset'; id: number; whole?: boolean } | { type: 'memory-report'; id: number };

@@ -48,7 +48,6 @@ export const TRANSITION_CYCLE = ['SUBMIT', 'RETURN', 'SUBMIT', 'RETURN', 'SUBMIT
 
 interface Connection {
   applicationId?: string;
-  step: number;
 }
 
 interface LoadState {
@@ -76,28 +75,26 @@ function requestsFor(spec: LoadSpec, state: LoadState) {
     ];
   }
   const pool = scenario.applicationIds;
-  return [
-    {
-      method: 'POST' as const,
-      setupRequest: (req: autocannon.Request, context: Connection) => {
-        if (context.applicationId === undefined || context.step >= TRANSITION_CYCLE.length) {
-          if (state.next >= pool.length) state.exhausted = true;
-          context.applicationId = pool[Math.min(state.next++, pool.length - 1)];
-          context.step = 0;
-        }
-        const type = TRANSITION_CYCLE[context.step++];
-        state.events[type] = (state.events[type] ?? 0) + 1;
-        const body = type === 'RETURN' ? { type, reason: 'bench: documents to complete' } : { type };
-        return {
-          ...req,
-          path: `/api/applications/${context.applicationId}/events`,
-          headers: { ...req.headers, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        };
-      },
-      onResponse,
+  // One request definition per step: autocannon walks them in order on each connection and clears the connection's
+  // context after the last, so the first step takes the next unused application and the others reuse it.
+  return TRANSITION_CYCLE.map((type, step) => ({
+    method: 'POST' as const,
+    setupRequest: (req: autocannon.Request, context: Connection) => {
+      if (step === 0) {
+        if (state.next >= pool.length) state.exhausted = true;
+        context.applicationId = pool[Math.min(state.next++, pool.length - 1)];
+      }
+      state.events[type] = (state.events[type] ?? 0) + 1;
+      const body = type === 'RETURN' ? { type, reason: 'bench: documents to complete' } : { type };
+      return {
+        ...req,
+        path: `/api/applications/${context.applicationId}/events`,
+        headers: { ...req.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      };
     },
-  ];
+    onResponse,
+  }));
 }
 
 function fire(spec: LoadSpec, durationMs: number, maxRequests: number, state: LoadState) {
@@ -114,7 +111,6 @@ function fire(spec: LoadSpec, durationMs: number, maxRequests: number, state: Lo
           duration: durationMs / 1000,
           headers: { authorization: `Bearer ${spec.token}` },
           requests: requestsFor(spec, state) as unknown as autocannon.Request[],
-          initialContext: { step: 0 },
           timeout: 30,
         },
         (error, result) => {

@@ -59,16 +59,17 @@ export class ServiceProcess {
     return String(login.accessToken);
   }
 
-  private call(type: 'memory-reset' | 'memory-report'): Promise<ServerMessage> {
+  private call(type: 'memory-reset' | 'memory-report', whole = false): Promise<ServerMessage> {
     const id = this.nextId++;
     return new Promise((ok) => {
       this.waiting.set(id, ok);
-      this.child.send({ type, id });
+      this.child.send({ type, id, ...(whole ? { whole } : {}) });
     });
   }
 
-  async resetMemory() {
-    await this.call('memory-reset');
+  /** Restarts the phase's peaks; `whole` also restarts the whole-run peak (after start-up and migrations). */
+  async resetMemory(whole = false) {
+    await this.call('memory-reset', whole);
   }
 
   async memory(): Promise<MemoryReport> {

@@ -79,7 +79,8 @@ class MemorySampler {
   }
 
   /** Starts a phase: the peaks restart from now, and so does the kernel's high-water mark where it can be reset. */
-  reset() {
+  reset(whole = false) {
+    if (whole) this.wholeRunRss = process.memoryUsage().rss;
     try {
       // "5" resets VmHWM to the current RSS (Linux >= 4.0, own process).
       writeFileSync('/proc/self/clear_refs', '5');
@@ -130,7 +131,7 @@ async function main() {
   const sampler = new MemorySampler();
   process.on('message', (message: DriverMessage) => {
     if (message.type === 'memory-reset') {
-      sampler.reset();
+      sampler.reset(message.whole);
       send({ type: 'memory-reset', id: message.id });
     } else if (message.type === 'memory-report') {
       send({ type: 'memory-report', id: message.id, report: sampler.current() });

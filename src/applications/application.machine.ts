@@ -99,8 +99,10 @@ export const applicationMachine = setup({
 }).createMachine({
   id: APPLICATION_MACHINE_ID,
   initial: 'draft',
+  // xstate's pure `transition` starts a throwaway actor without input on every call; reading `input` optionally keeps
+  // that from throwing (and xstate from catching it) on each transition. Real actors always get an input.
   context: ({ input }) => ({
-    targetTier: input.targetTier,
+    targetTier: (input as { targetTier: TargetTier } | undefined)?.targetTier as TargetTier,
     acceptedBy: null,
     panel: [],
     scores: {},
