@@ -10,7 +10,7 @@
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_DATABASE (default cultivation_bench), BENCH_REDIS_URL (default
  * redis://127.0.0.1:6379/9; only keys under the bench's own queue prefix are deleted).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
@@ -260,6 +260,7 @@ function report(run: Run): string {
   p();
   if (run.memoryLines.length) p('## Memory (issue 8, item 4)', '', ...run.memoryLines, '');
   for (const s of run.sections) p(...s.lines);
+  p(readFileSync(join(ROOT, 'bench', 'history.md'), 'utf8').trimEnd());
   return out.join('\n') + '\n';
 }
 
