@@ -8,6 +8,7 @@ import { Applications1763700006000 } from './1763700006000-applications';
 import { Casework1763700007000 } from './1763700007000-casework';
 import { Targets1763700008000 } from './1763700008000-targets';
 import { ListIndexes1763700009000 } from './1763700009000-list-indexes';
+import { PipelineYearCounts1763700010000 } from './1763700010000-pipeline-year-counts';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   Casework1763700007000,
   Targets1763700008000,
   ListIndexes1763700009000,
+  PipelineYearCounts1763700010000,
 ];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApplicationsSweepProcessor } from '../src/applications/applications-sweep.processor';
 import { WorkingCalendar } from '../src/calendar/working-calendar.service';
@@ -113,6 +114,39 @@ describe('pipeline summary agrees with the records after a random sequence of op
     };
   }
 
+  /** The aggregates the summary ran before its year counters (issue 7), for a byte-for-byte comparison. */
+  async function aggregates(district: string | null, y: number) {
+    const join = district !== null ? 'JOIN enterprises e ON e.id = x.enterprise_id AND e.district = :district' : '';
+    const params = {
+      from: `${y}-01-01`,
+      to: `${y}-12-31`,
+      start: new Date(`${y}-01-01T00:00:00+08:00`),
+      end: new Date(`${y + 1}-01-01T00:00:00+08:00`),
+      district,
+      year: y,
+    };
+    const rows = (sql: string) => {
+      const [query, values] = db.driver.escapeQueryWithParameters(sql, params);
+      return db.query(query, values) as Promise<Record<string, any>[]>;
+    };
+    const [firsts, apps, grants] = await Promise.all([
+      rows(`SELECT x.tier AS tier, COUNT(DISTINCT x.enterprise_id) AS n FROM certifications x ${join}
+            WHERE x.kind = 'first' AND x.issued_on >= :from AND x.issued_on <= :to GROUP BY x.tier`),
+      rows(`SELECT x.target_tier AS tier, x.state AS state, COUNT(*) AS n FROM applications x ${join}
+            WHERE x.created_at >= :start AND x.created_at < :end GROUP BY x.target_tier, x.state`),
+      rows(`SELECT x.programme_code AS code, x.state AS state, COUNT(*) AS n, SUM(x.amount) AS amount FROM grants x
+            ${join} WHERE x.period = :year GROUP BY x.programme_code, x.state`),
+    ]);
+    const sorted = <T>(list: T[]) => list.map((r) => JSON.stringify(r)).sort();
+    return {
+      entered: Object.fromEntries(firsts.map((r) => [r.tier, Number(r.n)])),
+      applications: sorted(apps.map((r) => ({ tier: r.tier, state: r.state, count: Number(r.n) }))),
+      grants: sorted(
+        grants.map((r) => ({ code: r.code, state: r.state, count: Number(r.n), amount: Number(r.amount ?? 0) })),
+      ),
+    };
+  }
+
   async function compare(label: string, district: string | null, y = year) {
     // Side effects (regrading after a filing, grant matching) run from the outbox: let them land first.
     await t.drainOutbox();
@@ -173,6 +207,29 @@ describe('pipeline summary agrees with the records after a random sequence of op
       decided: recognised + rejected,
       passRate: rate4(recognised, recognised + rejected),
     });
+
+    // The counters give what the aggregates they replace gave.
+    const old = await aggregates(district, y);
+    check(
+      'funnel as aggregated',
+      Object.fromEntries(s.funnel.steps.filter((x: any) => x.entered > 0).map((x: any) => [x.to, x.entered])),
+      old.entered,
+    );
+    check(
+      'applications as aggregated',
+      s.applications.byTierAndState.map((r: any) => JSON.stringify(r)).sort(),
+      old.applications,
+    );
+    check(
+      'grants as aggregated',
+      s.grants.programmes
+        .flatMap((p: any) =>
+          p.byState.map((b: any) => ({ code: p.code, state: b.state, count: b.count, amount: b.amount })),
+        )
+        .map((r: any) => JSON.stringify(r))
+        .sort(),
+      old.grants,
+    );
 
     check('grants available', s.grants.available, true);
     const codes = [...new Set([...d.programmes.map((p) => p.code), ...d.grants.map((g) => g.programme_code)])].sort();
@@ -407,6 +464,35 @@ describe('pipeline summary agrees with the records after a random sequence of op
           expectNo500(action, await t.http.post(`/api/grants/${g.id}/${action}`, body, token));
         },
       ],
+      [
+        3,
+        async () => {
+          // Writes outside the API (bulk SQL, repairs): two 'first' rows of one enterprise, tier and year in one
+          // statement (the funnel counts the enterprise once), a grant's amount changed, a grant deleted.
+          const e = pick(enterprises);
+          const tier = pick(['tech_sme', 'high_tech', 'leader']);
+          const on = issued();
+          const row = (n: number) => [randomUUID(), e.id, tier, `RAW-${serial++}-${n}`, on, on];
+          const p = (i: number) => (db.options.type === 'postgres' ? `$${i}` : '?');
+          const tuple = (o: number) =>
+            `(${[1, 2, 3, 4, 5, 6].map((i) => p(o + i)).join(', ')}, 'expired', 'first', 'record', 1, ` +
+            'CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)';
+          await db.query(
+            `INSERT INTO certifications (id, enterprise_id, tier, number, issued_on, valid_until, status, kind, source,
+               version, created_at, updated_at) VALUES ${tuple(0)}, ${tuple(6)}`,
+            [...row(1), ...row(2)],
+          );
+          tally['raw certs:ok'] = (tally['raw certs:ok'] ?? 0) + 1;
+          const [g] = await db.query(`SELECT id FROM grants WHERE amount IS NOT NULL ORDER BY id LIMIT 1`);
+          if (g && random() < 0.5) {
+            await db.query(`UPDATE grants SET amount = amount + 1000 WHERE id = ${p(1)}`, [g.id]);
+            tally['raw amount'] = (tally['raw amount'] ?? 0) + 1;
+          } else if (g) {
+            await db.query(`DELETE FROM grants WHERE id = ${p(1)}`, [g.id]);
+            tally['raw delete'] = (tally['raw delete'] ?? 0) + 1;
+          }
+        },
+      ],
     ];
     const totalWeight = operations.reduce((s, [w]) => s + w, 0);
     const counters = t.app.get(PipelineCounters);
@@ -433,7 +519,7 @@ describe('pipeline summary agrees with the records after a random sequence of op
     await counters.compact();
     await compare('end, compacted', null);
     // The sequence did exercise the workflow, not only fail.
-    for (const op of ['file', 'certify', 'apply', 'submit', 'accept'])
+    for (const op of ['file', 'certify', 'apply', 'submit', 'accept', 'move', 'raw certs'])
       expect(tally[`${op}:ok`] ?? 0).toBeGreaterThan(0);
   }, 300_000);
 });

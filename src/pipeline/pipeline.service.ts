@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { chinaToday } from '../grading/dto/grading-facts.dto';
 import type { Gap } from '../grading/rules/types';
-import { PipelineCounters } from './pipeline-counters';
+import { PipelineCounters, type YearCountRow, type YearMetric } from './pipeline-counters';
 import type { CandidatesQueryDto, SummaryQueryDto } from './pipeline.dto';
 import {
   applicationTables,
@@ -17,7 +17,6 @@ import {
   TIERS,
 } from './pipeline.rules';
 import { num, PipelineSql } from './pipeline-sql';
-import { instantRange } from './report-period';
 
 export const APPLICATIONS_DEFINITION =
   'applications created in the year (China time), by target tier and current state; passRate = recognised / decided ' +
@@ -32,9 +31,9 @@ export const GRANTS_DEFINITION =
  * The managers' pipeline (梯次培育): where the enterprises stand (tier x colour), how many moved up this year, the
  * applications of the year and the grants of the year's programmes; and the enterprises most likely to climb next.
  *
- * Performance: the tier x colour x district table comes from trigger-kept counters (a few hundred rows whatever the
- * registry size; see migrations/1763700008000-targets.ts), the funnel from an index on certifications
- * (kind, issued_on, tier, enterprise_id), the applications from one on (created_at, target_tier, state, enterprise_id).
+ * Performance: every count comes from trigger-kept counters of a few hundred rows whatever the registry size: the
+ * tier x colour x district table (migrations/1763700008000-targets.ts) and the year's funnel, applications and grants
+ * (migrations/1763700010000-pipeline-year-counts.ts); besides those two reads, only the year's programmes are read.
  */
 @Injectable()
 export class PipelineService {
@@ -47,35 +46,19 @@ export class PipelineService {
     const today = chinaToday();
     const year = query.year ?? Number(today.slice(0, 4));
     const district = query.district;
-    const from = `${year}-01-01`;
-    const to = `${year}-12-31`;
-    const { start, end } = instantRange(from, to);
-    const params = { from, to, start, end, district, year };
-    const join =
-      district !== undefined ? 'JOIN enterprises e ON e.id = x.enterprise_id AND e.district = :district' : '';
-
-    const [countRows, firsts, applications, grants] = await Promise.all([
+    const [countRows, yearRows, programmes] = await Promise.all([
       this.counters.read(district),
-      this.sql.rows(
-        `SELECT x.tier AS tier, COUNT(DISTINCT x.enterprise_id) AS n FROM certifications x ${join}
-         WHERE x.kind = 'first' AND x.issued_on >= :from AND x.issued_on <= :to
-         GROUP BY x.tier`,
-        params,
-      ),
-      this.sql.rows(
-        `SELECT x.target_tier AS tier, x.state AS state, COUNT(*) AS n FROM applications x ${join}
-         WHERE x.created_at >= :start AND x.created_at < :end
-         GROUP BY x.target_tier, x.state`,
-        params,
-      ),
-      this.grants(year, district),
+      this.counters.readYear(year, district),
+      this.programmes(year),
     ]);
+    const of = (metric: YearMetric) => yearRows.filter((r) => r.metric === metric);
+    const grants = this.grants(year, programmes, of('grants'));
 
     const tables = countTables(countRows);
     const stock = Object.fromEntries(TIERS.map((t) => [t, 0])) as Record<PipelineTier, number>;
     for (const row of tables.totals.byTier) stock[row.tier as PipelineTier] = row.count;
     const entered: Partial<Record<CertifiedTier, number>> = {};
-    for (const r of firsts) entered[r.tier as CertifiedTier] = num(r.n);
+    for (const r of of('funnel')) entered[r.k1 as CertifiedTier] = r.n;
 
     return {
       year,
@@ -89,31 +72,29 @@ export class PipelineService {
       applications: {
         year,
         definition: APPLICATIONS_DEFINITION,
-        ...applicationTables(applications.map((r) => ({ tier: r.tier, state: r.state, count: num(r.n) }))),
+        ...applicationTables(of('applications').map((r) => ({ tier: r.k1, state: r.k2, count: r.n }))),
       },
       grants,
     };
   }
 
-  /** Grants of the year's programmes, per programme code (the subsidies tables are read by name; absent: none). */
-  private async grants(year: number, district: string | undefined) {
+  /** The year's programmes, oldest version first; null without the subsidies tables. */
+  private async programmes(year: number): Promise<Record<string, any>[] | null> {
+    if (!(await this.sql.hasTable('grants')) || !(await this.sql.hasTable('programmes'))) return null;
+    return this.sql.rows(
+      'SELECT code, version, name, status, budget, reserved FROM programmes WHERE period = :year ORDER BY code, version',
+      { year },
+    );
+  }
+
+  /**
+   * Grants of the year's programmes, per programme code, from the year's grant counters (code, state: count and
+   * amount); the subsidies tables are read by name (absent: none).
+   */
+  private grants(year: number, programmes: Record<string, any>[] | null, counted: YearCountRow[]) {
     const base = { period: year, definition: GRANTS_DEFINITION };
-    if (!(await this.sql.hasTable('grants')) || !(await this.sql.hasTable('programmes')))
-      return { ...base, available: false, programmes: [], totals: grantTotals([]) };
-    const params = { year, district };
-    const [programmes, rows] = await Promise.all([
-      this.sql.rows(
-        'SELECT code, version, name, status, budget, reserved FROM programmes WHERE period = :year ORDER BY code, version',
-        params,
-      ),
-      this.sql.rows(
-        `SELECT g.programme_code AS code, g.state AS state, COUNT(*) AS n, SUM(g.amount) AS amount FROM grants g
-         ${district !== undefined ? 'JOIN enterprises e ON e.id = g.enterprise_id AND e.district = :district' : ''}
-         WHERE g.period = :year
-         GROUP BY g.programme_code, g.state`,
-        params,
-      ),
-    ]);
+    if (!programmes) return { ...base, available: false, programmes: [], totals: grantTotals([]) };
+    const rows = counted.map((r) => ({ code: r.k1, state: r.k2, n: r.n, amount: r.amount }));
     // The latest version of a code holds its budget (a new version carries the reservation over).
     const holders = new Map<string, Record<string, any>>();
     for (const p of programmes) holders.set(p.code, p);
