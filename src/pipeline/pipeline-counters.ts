@@ -34,8 +34,8 @@ const TABLES = [
 /**
  * The tier x colour x district counters behind the pipeline summary (see migrations/1763700008000-targets.ts for why
  * counters, kept by triggers as append-only deltas), and the year's funnel, applications and grants counters
- * (migrations/1763700010000-pipeline-year-counts.ts), kept the same way. Reading sums the deltas per group, which is exact at any moment;
- * compacting replaces the deltas of each group by their sum, in one transaction, without changing any sum.
+ * (migrations/1763700010000-pipeline-year-counts.ts), kept the same way. Reading sums the deltas per group, which
+ * is exact at any moment; compacting replaces the deltas of each group by their sum, in one transaction, without changing any sum.
  */
 @Injectable()
 export class PipelineCounters {
