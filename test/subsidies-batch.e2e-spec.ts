@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { chinaToday } from '../src/grading/dto/grading-facts.dto';
+import { FactsLoader } from '../src/subsidies/facts.loader';
 import { EXAMPLE_FILINGS } from './helpers/domain-example';
 import { createEnterprise } from './helpers/fixtures';
 import { waitForJob } from './helpers/jobs';
@@ -217,6 +218,90 @@ describe('subsidies: batch runs, budgets, waitlists and simulation', () => {
     });
     const refused = await t.http.post(`/api/programmes/${draft.id}/runs`, {}, manager.token);
     expect(refused.json()).toMatchObject({ statusCode: 409, code: 'PROGRAMME_NOT_ACTIVE' });
+  });
+
+  it('walks the whole registry or only the enterprises with events, to the same candidates and progress', async () => {
+    const district = unique('稀疏区');
+    const all = await enterprisesIn(district, 7);
+    for (const [x, issuedOn] of [
+      [all[1], `${year}-03-01`],
+      [all[4], `${year}-04-01`],
+      [all[5], `${year}-05-01`],
+      [all[6], `${year - 1}-05-01`],
+    ] as const)
+      await t.http.post(
+        `/api/enterprises/${x.id}/certifications`,
+        { tier: 'tech_sme', number: techSmeNo(issuedOn), issuedOn },
+        caseworker.token,
+      );
+    await t.drainOutbox();
+    const scope = {
+      period: year,
+      triggerEvent: 'tier.recognised' as const,
+      triggerKind: 'first' as const,
+      districts: [district],
+    };
+    const loader = new FactsLoader(dataSource.manager);
+    const walk = async (strategy: 'registry' | 'events') => {
+      const next = await loader.walker(scope, 7, 2, strategy);
+      const seen: string[] = [];
+      let [walked, pages, cursor] = [0, 0, ''];
+      for (;;) {
+        const page = await next(cursor);
+        pages++;
+        walked += page.walked;
+        seen.push(...(await loader.candidates(scope, page.set, chinaToday())).map((c) => c.enterpriseId));
+        cursor = page.cursor ?? page.records[page.records.length - 1]?.id ?? cursor;
+        if (page.last) break;
+      }
+      return { seen: seen.sort(), walked, pages };
+    };
+    const expected = [all[1].id, all[4].id, all[5].id].sort();
+    expect(await walk('registry')).toEqual({ seen: expected, walked: 7, pages: 4 });
+    // Pages of two recognitions, of any district (other tests' too); the progress still counts this district's 7.
+    expect(await walk('events')).toMatchObject({ seen: expected, walked: 7 });
+
+    const q = await createProgramme({
+      code: 'sparse_sme',
+      districts: [district],
+      trigger: { event: 'tier.recognised', kind: 'first' },
+      rule: { '==': [{ var: 'event.tier' }, 'tech_sme'] },
+      amount: { fixed: 1_000 },
+      budget: 2_000,
+    });
+    const batch = await waitForJob(t, await run(q.id));
+    expect(batch).toMatchObject({ status: 'completed', total: 7, done: 7 });
+    expect(batch.result).toMatchObject({ evaluated: 3, eligible: 2, waitlisted: 1, existing: 0, reserved: 2_000 });
+    const written = await grantsOf('sparse_sme');
+    expect(written.map((g) => [g.enterpriseId, g.state])).toEqual([
+      [expected[0], 'eligible'],
+      [expected[1], 'eligible'],
+      [expected[2], 'waitlisted'],
+    ]);
+    const again = await waitForJob(t, await run(q.id));
+    expect(again).toMatchObject({ status: 'completed', total: 7, done: 7 });
+    expect(again.result).toMatchObject({ evaluated: 3, eligible: 0, waitlisted: 0, existing: 3, reserved: 0 });
+    // The audit event of a batch grant is the one appendAudit writes, to the character.
+    const pg = dataSource.options.type === 'postgres';
+    const [row] = await dataSource.query(`SELECT "trigger" FROM grants WHERE id = ${pg ? '$1' : '?'}`, [written[0].id]);
+    const [audit] = await dataSource.query(
+      `SELECT payload, to_state, actor_id FROM audit_events WHERE entity_type = 'grant' AND entity_id = ${pg ? '$1' : '?'}`,
+      [written[0].id],
+    );
+    expect(audit).toMatchObject({ to_state: 'eligible', actor_id: manager.id });
+    expect(audit.payload).toBe(
+      JSON.stringify({
+        programmeId: q.id,
+        programmeCode: 'sparse_sme',
+        programmeVersion: q.version,
+        enterpriseId: written[0].enterpriseId,
+        period: year,
+        amount: 1_000,
+        trigger: JSON.parse(row.trigger),
+        missing: [],
+      }),
+    );
+    expect(JSON.parse(row.trigger)).toMatchObject({ type: 'tier.recognised', kind: 'first', jobId: batch.id });
   });
 
   it('simulates a draft: matches, cost by district, tier and colour against the budget, and writes nothing', async () => {

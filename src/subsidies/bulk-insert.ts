@@ -11,8 +11,9 @@ const SQLITE_ROWS = 500;
 
 /**
  * Inserts many rows in one statement per chunk, skipping rows whose unique key is taken (`ON CONFLICT DO NOTHING`).
- * A batch run writes a thousand grants and their audit events per transaction; TypeORM's insert builder spends
- * seconds per hundred thousand rows on parameter bookkeeping, this spends nothing. Values are plain: strings,
+ * A batch run writes up to 2,000 grants and their audit events per transaction (on SQLite through here; PostgreSQL
+ * writes them in one statement of grant.writer.ts); TypeORM's insert builder spends seconds per hundred thousand rows
+ * on parameter bookkeeping, this spends nothing. Values are plain: strings,
  * numbers, booleans, Dates, null; JSON columns are passed as already-stringified text.
  * PostgreSQL: `INSERT … SELECT * FROM unnest($1::type[], …)`, one array per column. SQLite: multi-row VALUES, with
  * booleans as 0/1 and times as TypeORM writes them (`YYYY-MM-DD HH:MM:SS.SSS`, UTC).

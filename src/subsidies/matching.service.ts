@@ -6,8 +6,8 @@ import { chinaToday } from '../grading/dto/grading-facts.dto';
 import type { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { TransitionService } from '../state/transition.service';
 import { BudgetLedger } from './budget.ledger';
-import { Candidate, EnterpriseSet, FactsLoader, pageOf } from './facts.loader';
-import { GrantEntity } from './grant.entity';
+import { Candidate, EnterpriseSet, eventDateFor, FactsLoader, pageOf } from './facts.loader';
+import { GrantEntity, type GrantTrigger } from './grant.entity';
 import { GRANT_MACHINE_ID } from './grant.machine';
 import { Evaluated, GrantWriter, WriteSummary } from './grant.writer';
 import { ProgrammeEntity } from './programme.entity';
@@ -44,7 +44,7 @@ export interface EvaluateOptions {
 }
 
 /**
- * Finds who is owed what: on each triggering event for one enterprise, in each batch for a thousand, and again for
+ * Finds who is owed what: on each triggering event for one enterprise, in each batch page for 2,000, and again for
  * needs-data matches when the enterprise files. Decisions are pure (rules/); GrantWriter writes them.
  */
 @Injectable()
@@ -93,18 +93,22 @@ export class MatchingService {
     manager: EntityManager,
     programme: ProgrammeEntity,
     records: EnterpriseRecord[],
-    context: { initiatedBy: string | null; queuedAt: Date; jobId: string; today: string },
+    context: { initiatedBy: string | null; queuedAt: Date; jobId: string; today: string; set?: EnterpriseSet },
   ): Promise<WriteSummary & { evaluated: number; notMatched: number }> {
     const loader = new FactsLoader(manager);
     const compiled = this.programmes.compile(programme);
-    const set = pageOf(records, !programme.districts?.length);
-    const candidates = await loader.candidates(programme, set, context.today);
-    const evaluated = await this.evaluate(loader, compiled, records, candidates, {
+    const set = context.set ?? pageOf(records, !programme.districts?.length);
+    const { candidates, inputs } = await this.load(loader, programme, compiled, records, set, context.today);
+    const evaluated = this.decideAll(compiled, candidates, inputs, {
       queuedAt: context.queuedAt,
       origin: { jobId: context.jobId },
-      set,
     });
-    const summary = await this.writer.write(manager, programme, evaluated, { initiatedBy: context.initiatedBy });
+    const summary = records.length
+      ? await this.writer.write(manager, programme, evaluated, {
+          initiatedBy: context.initiatedBy,
+          span: [records[0].id, records[records.length - 1].id],
+        })
+      : await this.writer.write(manager, programme, evaluated, { initiatedBy: context.initiatedBy });
     const considered = new Set(candidates.map((c) => c.enterpriseId)).size;
     const matched = new Set(evaluated.filter((e) => e.decision.outcome !== 'no_match').map((e) => e.enterpriseId));
     return { ...summary, evaluated: considered, notMatched: considered - matched.size };
@@ -123,6 +127,35 @@ export class MatchingService {
   ): Promise<Evaluated[]> {
     const inputs = await this.inputsFor(loader, compiled, records, candidates, options.set);
     return this.decideAll(compiled, candidates, inputs, options);
+  }
+
+  /**
+   * The candidates of a page of a batch run or a simulation and their inputs. When the events are filings and the
+   * rule reads filings, the filings read for the inputs of the whole page are the events (an enterprise with a filing
+   * of the period's year is a candidate): one read of the filings instead of two.
+   */
+  async load(
+    loader: FactsLoader,
+    programme: Pick<ProgrammeEntity, 'period' | 'triggerEvent' | 'triggerKind'>,
+    compiled: CompiledProgramme,
+    records: EnterpriseRecord[],
+    set: EnterpriseSet,
+    today: string,
+  ): Promise<{ candidates: Candidate[]; inputs: Map<string, FactInputs> }> {
+    const filings = compiled.sources.has('indicators') || compiled.sources.has('grading');
+    if (programme.triggerEvent !== 'indicators.filed' || !filings) {
+      const candidates = await loader.candidates(programme, set, today);
+      return { candidates, inputs: await this.inputsFor(loader, compiled, records, candidates, set) };
+    }
+    const year = programme.period;
+    const inputs = await loader.inputs(records, compiled, year, 'indicators.filed', set);
+    // One event object for the page: every filing of the year replays the same event.
+    const trigger: TriggerFacts = { type: 'indicators.filed', year, date: eventDateFor(year, today) };
+    const candidates: Candidate[] = [];
+    for (const record of records)
+      if (inputs.get(record.id)?.years?.some((y) => y.year === year))
+        candidates.push({ enterpriseId: record.id, trigger });
+    return { candidates, inputs };
   }
 
   inputsFor(
@@ -147,12 +180,19 @@ export class MatchingService {
     options: EvaluateOptions,
   ): Evaluated[] {
     const out: Evaluated[] = [];
+    // Candidates of one event share its object; so do their grants' triggers (they are only read).
+    let event: TriggerFacts | null = null;
+    let withOrigin: GrantTrigger = candidates[0]?.trigger;
     for (const candidate of candidates) {
       const input = inputs.get(candidate.enterpriseId);
       if (!input) continue;
+      if (options.origin && candidate.trigger !== event) {
+        event = candidate.trigger;
+        withOrigin = { ...candidate.trigger, ...options.origin };
+      }
       out.push({
         enterpriseId: candidate.enterpriseId,
-        trigger: options.origin ? { ...candidate.trigger, ...options.origin } : candidate.trigger,
+        trigger: options.origin ? withOrigin : candidate.trigger,
         decision: decide(compiled, buildFacts(input, candidate.trigger, compiled), options.trace ?? true),
         queuedAt: options.queuedAt,
       });

@@ -3,14 +3,24 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { validationFailed } from '../common/domain-error';
 import { chinaToday } from '../grading/dto/grading-facts.dto';
-import { FactsLoader, pageOf } from './facts.loader';
+import { Candidate, FactsLoader } from './facts.loader';
 import { MatchingService } from './matching.service';
 import { SimulateProgrammeDto } from './programme.dto';
 import type { ProgrammeEntity } from './programme.entity';
+import type { EnterpriseRecord, FactInputs } from './rules/programme-facts';
 import { compileProgramme, validateProgrammeSpec, type AmountSpec, type ProgrammeSpec } from './rules/programme.rules';
 
 /** Enterprises read per round trip; the pass holds one page and the running totals, never the whole registry. */
 const PAGE = 5000;
+
+interface SimulationPage {
+  records: EnterpriseRecord[];
+  candidates: Candidate[];
+  inputs: Map<string, FactInputs>;
+  walked: number;
+  last: boolean;
+  cursor: string;
+}
 
 interface Bucket {
   matched: number;
@@ -56,6 +66,7 @@ export class SimulationService {
     const programme = {
       code: spec.code,
       period: spec.period,
+      districts: spec.districts,
       triggerEvent: spec.trigger.event,
       triggerKind: spec.trigger.kind ?? null,
     } as ProgrammeEntity;
@@ -69,25 +80,22 @@ export class SimulationService {
     const byColour: Record<string, Bucket> = {};
     const missing: Record<string, number> = {};
     // Streamed: the next page is read while this one is decided, so the database and this process work side by side.
-    const fetchPage = async (after: string) => {
-      const records = await loader.page(spec.districts, after, PAGE);
-      if (!records.length) return null;
-      const set = pageOf(records, !spec.districts);
-      const candidates = await loader.candidates(programme, set, today);
-      const inputs = await this.matching.inputsFor(loader, compiled, records, candidates, set);
-      return { records, candidates, inputs };
+    // Pages hold the enterprises that have an event to replay; `walked` counts every enterprise in scope they cover.
+    const nextPage = await loader.walker(programme, await loader.count(spec.districts), PAGE);
+    const fetchPage = async (after: string): Promise<SimulationPage> => {
+      const { records, set, walked, last, cursor } = await nextPage(after);
+      const { candidates, inputs } = await this.matching.load(loader, programme, compiled, records, set, today);
+      return { records, candidates, inputs, walked, last, cursor: cursor ?? records[records.length - 1]?.id ?? after };
     };
-    let next = fetchPage('');
-    for (;;) {
-      const page = await next;
-      if (!page) break;
-      const { records, candidates, inputs } = page;
-      next = fetchPage(records[records.length - 1].id);
+    let next: Promise<SimulationPage> | null = fetchPage('');
+    while (next) {
+      const page: SimulationPage = await next;
+      const { records, candidates, inputs, walked, last } = page;
+      next = last ? null : fetchPage(page.cursor);
       // Awaited on the next round; this only keeps an early failure from counting as unhandled meanwhile.
-      next.catch(() => undefined);
-      totals.considered += records.length;
+      next?.catch(() => undefined);
+      totals.considered += walked;
       const evaluated = this.matching.decideAll(compiled, candidates, inputs, { queuedAt, trace: false });
-      const byId = new Map(records.map((r) => [r.id, r]));
       // One outcome per enterprise, as the unique key allows: the first match, else the first needs-data.
       const best = new Map<string, (typeof evaluated)[number]>();
       for (const e of evaluated) {
@@ -96,10 +104,12 @@ export class SimulationService {
           best.set(e.enterpriseId, e);
       }
       totals.triggered += best.size;
-      for (const [id, e] of best) {
+      // In registry (id) order, the order a batch run reserves in.
+      for (const record of records) {
+        const e = best.get(record.id);
+        if (!e) continue;
         const { outcome, amount } = e.decision;
         if (outcome === 'no_match') continue;
-        const record = byId.get(id)!;
         const matched = outcome === 'match';
         if (matched) {
           totals.matched++;

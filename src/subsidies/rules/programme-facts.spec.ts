@@ -1,6 +1,8 @@
 import type { IndicatorYear } from '../../grading/stored-facts';
 import { dataRequest } from './fast-application';
-import { buildFacts, fullYears, type FactInputs } from './programme-facts';
+import { FACT_VOCABULARY } from './fact-vocabulary';
+import { buildFacts, fullYears, type FactInputs, type TriggerFacts } from './programme-facts';
+import { readFact } from './rule-evaluation';
 
 const year = (y: number, over: Record<string, unknown> = {}): IndicatorYear =>
   ({
@@ -117,6 +119,40 @@ describe('buildFacts', () => {
       { code: 'p' },
     );
     expect(facts.priorGrants).toEqual({ count: 2, total: 150, codes: ['p', 'q'], sameProgramme: 1, clawedBack: 1 });
+  });
+
+  it('built for the facts a programme reads, gives each of them as the full build does', () => {
+    const inputs: FactInputs = {
+      enterprise: { ...enterprise, techSmeScore: 71 },
+      years: [year(2024, { rdExpense: 0 }), year(2025, { rdExpense: 1_000_000, highTechRevenue: 9 }), year(2026)],
+      highTechIssuedOn: '2024-05-01',
+      grants: [{ programmeCode: 'q', period: 2025, state: 'paid', amount: 100 }],
+    };
+    const triggers: TriggerFacts[] = [
+      { type: 'indicators.filed', year: 2025, date: '2026-11-21' },
+      {
+        type: 'tier.recognised',
+        year: 2026,
+        date: '2026-03-31',
+        tier: 'high_tech',
+        kind: 'first',
+        issuedOn: '2026-03-31',
+      },
+      { type: 'manual', year: 2024, date: '2024-12-31' },
+    ];
+    const names = FACT_VOCABULARY.map((f) => f.name);
+    for (const trigger of triggers) {
+      const full = buildFacts(inputs, trigger, { code: 'p' });
+      for (const name of names) {
+        const one = buildFacts(inputs, trigger, { code: 'p', facts: [name] });
+        expect({ name, value: readFact(one, name) }).toEqual({ name, value: readFact(full, name) });
+      }
+      const some = buildFacts(inputs, trigger, { code: 'p', facts: names.filter((_, i) => i % 3 === 0) });
+      for (const name of names.filter((_, i) => i % 3 === 0))
+        expect({ name, value: readFact(some, name) }).toEqual({ name, value: readFact(full, name) });
+      // Every fact asked for: the very same object as without a selection.
+      expect(buildFacts(inputs, trigger, { code: 'p', facts: names })).toEqual(full);
+    }
   });
 
   it('counts whole years', () => {

@@ -67,44 +67,91 @@ function present<T extends Record<string, unknown>>(record: T): Partial<T> {
   return out as Partial<T>;
 }
 
-/** `programme.sources`, when given, limits the work to the facts its rule reads (a batch builds 100,000 of these). */
+/**
+ * The keys a programme reads of each fact group (`indicators.previous.rdExpense` → `indicators`: `previous`); null
+ * for a group means every key. Cached per fact list (a compiled programme keeps its list).
+ */
+type Selection = ReadonlyMap<string, ReadonlySet<string>>;
+const SELECTIONS = new WeakMap<readonly string[], Selection>();
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+function selectionOf(names: readonly string[]): Selection {
+  let selection = SELECTIONS.get(names);
+  if (!selection) {
+    const groups = new Map<string, Set<string>>();
+    for (const name of names) {
+      const [group, key] = name.split('.');
+      if (key === undefined) continue;
+      const keys = groups.get(group) ?? new Set<string>();
+      keys.add(key);
+      groups.set(group, keys);
+    }
+    selection = groups;
+    SELECTIONS.set(names, selection);
+  }
+  return selection;
+}
+
+/** Sets a fact of a group: absent (null or undefined) facts and keys nobody reads are left out. */
+function put(out: Record<string, unknown>, keys: ReadonlySet<string> | null, key: string, value: unknown) {
+  if (value !== null && value !== undefined && (!keys || keys.has(key))) out[key] = value;
+}
+
+/**
+ * `programme.sources`, when given, limits the work to the sources its rule reads, and `programme.facts` to the facts
+ * it reads: a batch or a simulation builds 100,000 of these, and a rule can read nothing else (rule-check.ts admits
+ * only facts named literally), so the facts it reads are the same either way.
+ */
 export function buildFacts(
   inputs: FactInputs,
   trigger: TriggerFacts,
-  programme: { code: string; sources?: ReadonlySet<FactSource> },
+  programme: { code: string; sources?: ReadonlySet<FactSource>; facts?: readonly string[] },
 ): Facts {
   const wants = (source: FactSource) => !programme.sources || programme.sources.has(source);
+  const selection = programme.facts ? selectionOf(programme.facts) : null;
+  const keys = (group: string) => (selection ? (selection.get(group) ?? NO_KEYS) : null);
   const e = inputs.enterprise;
-  const facts: Facts = {
-    enterprise: present({
-      district: e.district,
-      tier: e.state,
-      colour: e.colour,
-      registeredOn: e.registeredOn,
-      ageYears: fullYears(e.registeredOn, trigger.date),
-      techSmeScore: e.techSmeScore,
-    }),
-    event: present({
-      type: trigger.type,
-      year: trigger.year,
-      date: trigger.date,
-      tier: trigger.tier,
-      kind: trigger.kind,
-      firstRecognised: trigger.kind ? trigger.kind === 'first' : undefined,
-      reRecognised: trigger.kind ? trigger.kind === 'renewal' : undefined,
-      issuedOn: trigger.issuedOn,
-    }),
-  };
+  const enterprise: Record<string, unknown> = {};
+  const ek = keys('enterprise');
+  put(enterprise, ek, 'district', e.district);
+  put(enterprise, ek, 'tier', e.state);
+  put(enterprise, ek, 'colour', e.colour);
+  put(enterprise, ek, 'registeredOn', e.registeredOn);
+  if (!ek || ek.has('ageYears')) put(enterprise, ek, 'ageYears', fullYears(e.registeredOn, trigger.date));
+  put(enterprise, ek, 'techSmeScore', e.techSmeScore);
+  const event: Record<string, unknown> = {};
+  const vk = keys('event');
+  put(event, vk, 'type', trigger.type);
+  put(event, vk, 'year', trigger.year);
+  put(event, vk, 'date', trigger.date);
+  put(event, vk, 'tier', trigger.tier);
+  put(event, vk, 'kind', trigger.kind);
+  put(event, vk, 'firstRecognised', trigger.kind ? trigger.kind === 'first' : undefined);
+  put(event, vk, 'reRecognised', trigger.kind ? trigger.kind === 'renewal' : undefined);
+  put(event, vk, 'issuedOn', trigger.issuedOn);
+  const facts: Facts = { enterprise, event };
   if (inputs.years) {
     // Facts as of the period: a filing of a later year never feeds a programme of an earlier one.
-    const years = inputs.years.filter((y) => y.year <= trigger.year);
+    const years = inputs.years.every((y) => y.year <= trigger.year)
+      ? inputs.years
+      : inputs.years.filter((y) => y.year <= trigger.year);
     if (wants('grading'))
-      facts.grading = gradingFacts(e.registeredOn, years, inputs.highTechIssuedOn ?? null, trigger.date);
-    if (wants('indicators')) facts.indicators = indicatorFacts(years, trigger);
+      facts.grading = only(
+        gradingFacts(e.registeredOn, years, inputs.highTechIssuedOn ?? null, trigger.date),
+        keys('grading'),
+      );
+    if (wants('indicators')) facts.indicators = indicatorFacts(years, trigger, keys('indicators'));
   }
   if (inputs.grants && wants('grants'))
-    facts.priorGrants = priorGrantFacts(inputs.grants, programme.code, trigger.year);
+    facts.priorGrants = only(priorGrantFacts(inputs.grants, programme.code, trigger.year), keys('priorGrants'));
   return facts;
+}
+
+function only(record: Record<string, unknown>, keys: ReadonlySet<string> | null) {
+  if (!keys) return record;
+  const out: Record<string, unknown> = {};
+  for (const key in record) if (keys.has(key)) out[key] = record[key];
+  return out;
 }
 
 function gradingFacts(registeredOn: string, years: IndicatorYear[], highTechIssuedOn: string | null, asOf: string) {
@@ -141,7 +188,7 @@ function gradingFacts(registeredOn: string, years: IndicatorYear[], highTechIssu
  * The filing the event is about: for indicators.filed the filed year; otherwise the latest filing of the period or
  * before. The year before is read exactly (year − 1), never an older one.
  */
-function indicatorFacts(years: IndicatorYear[], trigger: TriggerFacts) {
+function indicatorFacts(years: IndicatorYear[], trigger: TriggerFacts, keys: ReadonlySet<string> | null) {
   const target =
     trigger.type === 'indicators.filed'
       ? years.find((y) => y.year === trigger.year)
@@ -149,21 +196,24 @@ function indicatorFacts(years: IndicatorYear[], trigger: TriggerFacts) {
   if (!target) return {};
   const d = target.data;
   const previous = years.find((y) => y.year === target.year - 1)?.data;
-  return present({
-    year: target.year,
-    revenue: d.revenue,
-    rdExpense: d.rdExpense,
-    domesticRdExpense: d.domesticRdExpense,
-    netAssets: d.netAssets,
-    totalAssets: d.totalAssets,
-    employees: d.employees,
-    techStaff: d.techStaff,
-    highTechRevenue: d.highTechRevenue,
-    previous: previous ? { revenue: previous.revenue, rdExpense: previous.rdExpense } : undefined,
-    rdIncrease: previous ? d.rdExpense - previous.rdExpense : undefined,
-    rdGrowth: previous && previous.rdExpense > 0 ? ratio(d.rdExpense, previous.rdExpense) : undefined,
-    revenueGrowth: previous && previous.revenue > 0 ? ratio(d.revenue, previous.revenue) : undefined,
-  });
+  const out: Record<string, unknown> = {};
+  put(out, keys, 'year', target.year);
+  put(out, keys, 'revenue', d.revenue);
+  put(out, keys, 'rdExpense', d.rdExpense);
+  put(out, keys, 'domesticRdExpense', d.domesticRdExpense);
+  put(out, keys, 'netAssets', d.netAssets);
+  put(out, keys, 'totalAssets', d.totalAssets);
+  put(out, keys, 'employees', d.employees);
+  put(out, keys, 'techStaff', d.techStaff);
+  put(out, keys, 'highTechRevenue', d.highTechRevenue);
+  if (previous) {
+    if (!keys || keys.has('previous'))
+      put(out, keys, 'previous', { revenue: previous.revenue, rdExpense: previous.rdExpense });
+    put(out, keys, 'rdIncrease', d.rdExpense - previous.rdExpense);
+    put(out, keys, 'rdGrowth', previous.rdExpense > 0 ? ratio(d.rdExpense, previous.rdExpense) : undefined);
+    put(out, keys, 'revenueGrowth', previous.revenue > 0 ? ratio(d.revenue, previous.revenue) : undefined);
+  }
+  return out;
 }
 
 function priorGrantFacts(grants: PriorGrant[], code: string, period: number) {

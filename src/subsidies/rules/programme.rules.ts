@@ -85,6 +85,9 @@ export function compileProgramme(spec: ProgrammeSpec): CompiledProgramme {
   if (districts) facts.add('enterprise.district');
   const scope = districts ? { in: [{ var: 'enterprise.district' }, districts] } : null;
   const rule = scope ? { and: [scope, spec.rule] } : spec.rule;
+  const plan = planProgramme(rule, spec.amount);
+  // The facts built for an enterprise are these (programme-facts.ts), so every fact the plan reads is among them.
+  for (const r of plan.facts) facts.add(r.name);
   const sources = sourcesOf([...facts]);
   const dataKeys =
     sources.has('indicators') && !sources.has('grading')
@@ -99,7 +102,7 @@ export function compileProgramme(spec: ProgrammeSpec): CompiledProgramme {
     facts: [...facts].sort(),
     sources,
     dataKeys,
-    plan: planProgramme(rule, spec.amount),
+    plan,
   };
 }
 

@@ -3,10 +3,11 @@
  * unknown because a fact it reads is absent. `and`, `or` and `!` combine them (Kleene logic), so a rule that fails on
  * the facts present is a plain no, and only a rule that could still hold becomes `needs_data` (快申快享: ask, do not
  * guess). Every leaf condition is recorded with the facts it read and whether it held: the grant's "why".
- * Pure: json-logic-js over plain objects. The rule is planned once per programme version (the connectives, each
- * leaf's facts with their paths split), so a batch or a simulation pays only for json-logic on the leaves.
+ * Pure: JSON Logic over plain objects. The rule is planned once per programme version (the connectives, each leaf's
+ * facts with their paths split, each leaf and the formula compiled to a closure by logic-compiler.ts, which gives what
+ * json-logic-js gives), so a batch or a simulation pays for neither the walk of the rule object nor the planning.
  */
-import jsonLogic from 'json-logic-js';
+import { compileLogic, type CompiledLogic } from './logic-compiler';
 import type { AmountSpec, CompiledProgramme, Logic } from './programme.rules';
 
 export type Facts = Record<string, unknown>;
@@ -53,16 +54,21 @@ export interface FactRef {
 export type RuleNode =
   | { kind: 'and' | 'or'; children: RuleNode[] }
   | { kind: 'not'; child: RuleNode }
-  | { kind: 'leaf'; logic: Logic; refs: FactRef[] };
+  | { kind: 'leaf'; logic: Logic; refs: FactRef[]; test: CompiledLogic };
 
 export interface RulePlan {
   rule: RuleNode;
   formula: FactRef[];
+  /** The amount formula compiled (null for a fixed amount). */
+  amount: CompiledLogic | null;
   /** Every fact read by the rule and the formula, once each, sorted by name. */
   facts: FactRef[];
 }
 
 const ref = (name: string, optional: boolean): FactRef => ({ name, path: name.split('.'), optional });
+
+/** JSON Logic truthiness: an empty array is false too. */
+const truthy = (value: unknown) => !(Array.isArray(value) && value.length === 0) && !!value;
 
 /** Reads a fact by its split path; null and undefined both mean absent. */
 function readPath(facts: Facts, path: string[]): unknown {
@@ -111,7 +117,7 @@ export function planRule(rule: Logic): RuleNode {
     return { kind, children: asList(rule[kind]).map(planRule) };
   }
   if (isOperation(rule, '!')) return { kind: 'not', child: planRule(asList(rule['!'])[0]) };
-  return { kind: 'leaf', logic: rule, refs: refsOf(rule) };
+  return { kind: 'leaf', logic: rule, refs: refsOf(rule), test: compileLogic(rule) };
 }
 
 export function planProgramme(rule: Logic, amount: AmountSpec): RulePlan {
@@ -125,7 +131,12 @@ export function planProgramme(rule: Logic, amount: AmountSpec): RulePlan {
   };
   collect(root);
   formula.forEach((r) => all.set(r.name, r));
-  return { rule: root, formula, facts: [...all.values()].sort((a, b) => (a.name < b.name ? -1 : 1)) };
+  return {
+    rule: root,
+    formula,
+    amount: amount.formula !== undefined ? compileLogic(amount.formula) : null,
+    facts: [...all.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
+  };
 }
 
 interface RunState {
@@ -159,7 +170,7 @@ function run(node: RuleNode, facts: Facts, state: RunState): boolean | null {
 function leaf(node: Extract<RuleNode, { kind: 'leaf' }>, facts: Facts, state: RunState): boolean | null {
   let absent: string[] | null = null;
   for (const r of node.refs) if (!r.optional && readPath(facts, r.path) === undefined) (absent ??= []).push(r.name);
-  const held = absent ? null : jsonLogic.truthy(jsonLogic.apply(node.logic, facts));
+  const held = absent ? null : truthy(node.test(facts));
   if (absent) (state.missing ??= []).push(...absent);
   if (state.trace) {
     const read: Record<string, unknown> = {};
@@ -174,6 +185,8 @@ function leaf(node: Extract<RuleNode, { kind: 'leaf' }>, facts: Facts, state: Ru
 }
 
 const NONE: string[] = [];
+/** The facts read of a decision without a trace (shared: nothing is recorded). */
+const NOTHING_READ: Record<string, any> = Object.freeze({});
 
 /** Evaluates the rule in three values and records each leaf condition. */
 export function evaluateRule(rule: Logic | RuleNode, facts: Facts, trace = true): RuleResult {
@@ -199,11 +212,17 @@ export interface AmountResult {
 }
 
 /** Fixed, or the formula rounded down to whole yuan, never below 0, never above the cap. */
-export function evaluateAmount(spec: AmountSpec, facts: Facts, refs: FactRef[] = refsOf(spec.formula)): AmountResult {
+export function evaluateAmount(
+  spec: AmountSpec,
+  facts: Facts,
+  refs: FactRef[] = refsOf(spec.formula),
+  formula: CompiledLogic | null = null,
+): AmountResult {
   if (spec.fixed !== undefined) return { amount: spec.fixed, missing: [] };
-  const absent = refs.filter((r) => !r.optional && readPath(facts, r.path) === undefined).map((r) => r.name);
-  if (absent.length) return { amount: null, missing: absent.sort() };
-  const value = Number(jsonLogic.apply(spec.formula, facts));
+  let absent: string[] | null = null;
+  for (const r of refs) if (!r.optional && readPath(facts, r.path) === undefined) (absent ??= []).push(r.name);
+  if (absent) return { amount: null, missing: absent.sort() };
+  const value = Number((formula ?? compileLogic(spec.formula))(facts));
   if (!Number.isFinite(value)) return { amount: 0, missing: [], formulaValue: value };
   const whole = Math.max(0, Math.floor(value));
   return { amount: Math.min(whole, spec.cap), missing: [], formulaValue: value, capped: whole > spec.cap };
@@ -215,7 +234,7 @@ export function evaluateAmount(spec: AmountSpec, facts: Facts, refs: FactRef[] =
  */
 export function decide(programme: CompiledProgramme, facts: Facts, trace = true): Decision {
   const plan = programme.plan;
-  const factsRead: Record<string, any> = {};
+  const factsRead: Record<string, any> = trace ? {} : NOTHING_READ;
   if (trace) for (const r of plan.facts) factsRead[r.name] = readPath(facts, r.path) ?? null;
   const rule = evaluateRule(plan.rule, facts, trace);
   const decision: Decision = {
@@ -227,7 +246,7 @@ export function decide(programme: CompiledProgramme, facts: Facts, trace = true)
     reason: 'rule_failed',
   };
   if (rule.held === false) return decision;
-  const amount = evaluateAmount(programme.amount, facts, plan.formula);
+  const amount = evaluateAmount(programme.amount, facts, plan.formula, plan.amount);
   decision.amount = amount.amount;
   if (amount.formulaValue !== undefined) {
     decision.formulaValue = amount.formulaValue;
