@@ -8,7 +8,7 @@
  * - `transitions`: each connection walks its own applications through SUBMIT, RETURN, SUBMIT, RETURN, SUBMIT,
  *   ACCEPT (a caseworker may send all three), then takes the next unused application from the shared pool, so no two
  *   connections ever touch the same application.
- * Input: one JSON argument (LoadSpec). Output: one LoadResult over IPC (or printed when run alone).
+ * Input: a LoadSpec over IPC (or one JSON argument when run alone). Output: one LoadResult over IPC (or printed).
  */
 import autocannon from 'autocannon';
 import { percentile } from './common';
@@ -159,15 +159,18 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 if (require.main === module) {
-  const spec = JSON.parse(process.argv[2]) as LoadSpec;
-  runLoad(spec).then(
-    (result) => {
-      if (process.send) process.send(result, () => process.exit(0));
-      else console.log(JSON.stringify(result));
-    },
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  const run = (spec: LoadSpec) =>
+    runLoad(spec).then(
+      (result) => {
+        if (process.send) process.send(result, () => process.exit(0));
+        else console.log(JSON.stringify(result));
+      },
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  // Started by the bench: the spec arrives over IPC. Started by hand: one JSON argument.
+  if (process.send) process.once('message', (spec: LoadSpec) => void run(spec));
+  else void run(JSON.parse(process.argv[2]) as LoadSpec);
 }

@@ -104,9 +104,9 @@ export class ServiceProcess {
 /** Runs bench/load.ts in its own process and returns what it measured. */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((ok, fail) => {
-    const child = fork(join(__dirname, 'load.js'), [JSON.stringify(spec)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    // The spec goes over IPC: a pool of application ids is too long for a command line (E2BIG).
+    const child = fork(join(__dirname, 'load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.send(spec);
     let result: LoadResult | null = null;
     child.on('message', (m: LoadResult) => (result = m));
     child.on('exit', (code) => (result ? ok(result) : fail(new Error(`load generator exited with ${code}`))));
