@@ -18,6 +18,7 @@ export interface LoadSpec {
   token: string;
   concurrency: number;
   durationMs: number;
+  /** A finite count (the spec travels as JSON, where Infinity would become null). */
   maxRequests: number;
   warmupMs: number;
   scenario: { kind: 'paths'; paths: string[] } | { kind: 'transitions'; applicationIds: string[] };
@@ -138,6 +139,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const warm = spec.warmupMs > 0 ? await fire(spec, spec.warmupMs, Infinity, state) : null;
   // The measured run starts with fresh connections; the transitions pool carries on where the warm-up stopped.
   state.events = {};
+  if (!Number.isFinite(spec.maxRequests) || spec.maxRequests <= 0)
+    throw new Error('maxRequests must be a positive number');
   const run = await fire(spec, spec.durationMs, spec.maxRequests, state);
   const sorted = run.latencies.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;

@@ -36,7 +36,7 @@ export async function byIdPhase(ctx: BenchContext, env: NodeJS.ProcessEnv): Prom
           token,
           concurrency: clients,
           durationMs: options.durationMs,
-          maxRequests: Infinity,
+          maxRequests: 1_000_000,
           warmupMs: 1000,
           scenario: { kind: 'paths', paths: [...scenarioPaths] },
         });

@@ -55,7 +55,7 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Section> {
           token: ctx.api.token,
           concurrency,
           durationMs: options.durationMs / 2,
-          maxRequests: Infinity,
+          maxRequests: 1_000_000,
           warmupMs: 1000,
           scenario: { kind: 'paths', paths: query.paths },
         });

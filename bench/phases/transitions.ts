@@ -109,7 +109,7 @@ export async function transitionsPhase(ctx: BenchContext): Promise<Section> {
         token,
         concurrency: clients,
         durationMs: options.durationMs,
-        maxRequests: Infinity,
+        maxRequests: 1_000_000,
         warmupMs: 1000,
         scenario: { kind: 'transitions', applicationIds: pool.slice(used) },
       });
