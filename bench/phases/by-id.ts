@@ -63,7 +63,7 @@ export async function byIdPhase(ctx: BenchContext, env: NodeJS.ProcessEnv): Prom
     `${clients} autocannon connections; the app's requests rotate over ${n(ids.length)} graded enterprises (an admin token; the`,
   );
   p(
-    `answer is the enterprise with its tier, colour, latest evaluation and gaps, about ${n(JSON.stringify(sample).length)} bytes of JSON). The`,
+    `answer is the enterprise's registry view: identity, contact, tier, colour, score, gap count and version, about ${n(JSON.stringify(sample).length)} bytes of JSON). The`,
   );
   p(
     'bare endpoint is NestJS on Fastify with the same logger, request ids and shutdown hooks, one controller returning a',

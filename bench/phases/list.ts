@@ -178,7 +178,7 @@ export function listSection(ls: { results: ListResult[]; size: number }, options
     );
     p('the rows beyond the regrade set carry generated colours (about 30 % orange, 30 % red, 25 % blue, 15 % green);');
     p(
-      '`VACUUM ANALYZE` after loading. The app answers over loopback; `bench/load.ts` runs in its own process with keep-alive',
+      '`VACUUM ANALYZE` after loading. The app answers over loopback; `bench/load.ts` (autocannon) runs in its own process with keep-alive',
     );
     p(
       `connections and N concurrent closed loops, ${options.durationMs / 1000} s per run after a 1 s warm-up, ${options.runs} run${options.runs > 1 ? 's' : ''} per row,`,

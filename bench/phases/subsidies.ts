@@ -133,7 +133,7 @@ export async function subsidiesSection(
   p(
     `runs the jobs; its memory at ${n(options.small)} and ${n(ctx.graded)} enterprises shows whether it grows with the size.`,
   );
-  p('"PostgreSQL alone" (bench/subsidies-baseline.ts) is the equivalent set-based SQL: ' + baselines[0].note);
+  p(`"PostgreSQL alone" (bench/subsidies-baseline.ts) is the equivalent set-based SQL: ${baselines[0].note}.`);
   p();
   p(
     ...table(
@@ -176,6 +176,7 @@ export async function subsidiesSection(
         `\`${s.code}\` ${s.name}`,
         fmtSpread(spread(s.seconds), 2, ' s'),
         n(s.matched),
+        n(s.needsData),
         n(s.cost),
       ]),
     ),
