@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, LessThan } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { forbidden, notFound } from '../common/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -13,6 +13,8 @@ import { JobRecordEntity } from './job-record.entity';
 import { JOB_QUEUE, JobQueue } from './job-queue';
 
 const JOB_REQUESTED = 'job.requested';
+/** A record still `queued` this long after its last change was handed to a queue that has since lost it. */
+const STRANDED_AFTER_MS = 5_000;
 
 /** Progress and outcome of jobs people start, kept in the database so any API process can answer GET /api/jobs/:id. */
 @Injectable()
@@ -43,6 +45,23 @@ export class JobRecords {
   @OnOutboxEvent(JOB_REQUESTED)
   async enqueueRequested(event: OutboxEventEntity) {
     await this.queue.add(String(event.payload.name), { jobRecordId: event.aggregateId }, { jobId: event.aggregateId });
+  }
+
+  /**
+   * Hands `queued` records back to the queue (job id = record id, so a job the queue still holds is not added twice).
+   * Workers call it at start and when Redis comes back: a Redis that restarted empty, or an in-process queue lost with
+   * its process, would otherwise leave these records queued forever. `running` records are left alone: a worker may
+   * still be running them, and a second run at the same time is not what anyone asked for.
+   */
+  async requeueStranded(now = new Date()): Promise<number> {
+    const stranded = await this.dataSource.getRepository(JobRecordEntity).find({
+      where: { status: 'queued', updatedAt: LessThan(new Date(now.getTime() - STRANDED_AFTER_MS)) },
+      select: { id: true, name: true },
+      order: { createdAt: 'ASC' },
+      take: 1_000,
+    });
+    for (const record of stranded) await this.queue.add(record.name, { jobRecordId: record.id }, { jobId: record.id });
+    return stranded.length;
   }
 
   private newRecord(name: string, params: Record<string, unknown>, actor: Actor): JobRecordEntity {

@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { JOB_QUEUE, JobQueue, RepeatOptions } from './job-queue';
+import { JobRecords } from './job-records.service';
 import { JobRegistry } from './job-registry.service';
 
 export interface RepeatableJob extends RepeatOptions {
@@ -30,6 +31,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly registry: JobRegistry,
     private readonly relay: OutboxRelay,
+    private readonly records: JobRecords,
   ) {}
 
   get isWorker() {
@@ -46,6 +48,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
         .addRepeatable(job.name, job.data ?? {}, job)
         .catch((error) => this.logger.warn({ err: error, job: job.name }, 'could not register repeatable job yet'));
     }
+    const requeue = () =>
+      void this.records
+        .requeueStranded()
+        .then((n) => n && this.logger.warn({ jobs: n }, 'queued jobs the queue had lost were handed to it again'))
+        .catch((error) => this.logger.warn({ err: error }, 'could not requeue stranded jobs yet'));
+    requeue();
+    this.queue.onReconnect?.(requeue);
     this.logger.log({ jobs: this.registry.names(), concurrency }, 'worker started');
   }
 
