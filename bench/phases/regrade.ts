@@ -84,6 +84,30 @@ export function memoryFlat(small: MemoryReport[], full: MemoryReport[]) {
   return { ...m, flat: m.heapFull < 1.5 * m.heapSmall && m.rssFull < 1.5 * m.rssSmall };
 }
 
+/** The columns every bulk job's table shows: size, run, wall time, CPU of each process, the worker's peaks. */
+export const BULK_RUN_HEADER = [
+  'enterprises',
+  'run',
+  'wall time',
+  'worker CPU',
+  'API CPU',
+  'PostgreSQL CPU',
+  'worker peak heap / RSS',
+];
+
+export function bulkRunCells(r: BulkRun, index: number, runs: number): string[] {
+  const s = (ms: number) => `${fmt(ms / 1000, 2)} s`;
+  return [
+    n(r.size),
+    String((index % runs) + 1),
+    `${fmt(r.seconds, 2)} s`,
+    s(r.worker.cpuMs),
+    s(r.apiCpuMs),
+    s(r.pgCpuMs),
+    `${mb(r.worker.peak.heapUsed)} / ${mb(r.worker.vmHwm ?? r.worker.peak.rss)}`,
+  ];
+}
+
 /** Regrades every loaded enterprise `times` times. */
 export async function regradeRuns(ctx: BenchContext, times: number): Promise<BulkRun[]> {
   const out: BulkRun[] = [];
@@ -139,28 +163,11 @@ export async function regradeSection(ctx: BenchContext, small: BulkRun[], full: 
   p();
   p(
     ...table(
-      [
-        'enterprises',
-        'run',
-        'wall time',
-        'worker CPU',
-        'API CPU',
-        'PostgreSQL CPU',
-        'worker peak heap',
-        'worker peak RSS',
-      ],
-      [...small, ...full].map((r, i) => [
-        n(r.size),
-        (i % options.runs) + 1,
-        `${fmt(r.seconds, 2)} s`,
-        `${fmt(r.worker.cpuMs / 1000, 2)} s`,
-        `${fmt(r.apiCpuMs / 1000, 2)} s`,
-        `${fmt(r.pgCpuMs / 1000, 2)} s`,
-        mb(r.worker.peak.heapUsed),
-        mb(r.worker.vmHwm ?? r.worker.peak.rss),
-      ]),
+      BULK_RUN_HEADER,
+      [...small, ...full].map((r, i) => bulkRunCells(r, i, options.runs)),
     ),
   );
+
   p();
   p(
     `- ${n(options.enterprises)} enterprises: ${fmtSpread(t, 2, ' s')} (${n(Math.round(options.enterprises / t.median))} enterprises/s); ${n(options.small)}: ${fmtSpread(tSmall, 2, ' s')}. Goal < ${GOAL_SECONDS} s: ${pass(t.median < GOAL_SECONDS)}`,

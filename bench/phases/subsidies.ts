@@ -3,9 +3,9 @@
  * for each, all started at once, until the last job completes) and the simulation of each programme
  * (`POST /api/programmes/simulate`), next to what PostgreSQL alone needs for the equivalent set-based SQL.
  */
-import { MemoryReport, spread } from '../common';
+import { spread } from '../common';
 import { BenchContext, drainOutbox, waitForJob } from '../context';
-import { judgeable } from './regrade';
+import { BULK_RUN_HEADER, bulkRunCells, BulkRun, judgeable } from './regrade';
 import { fmt, fmtSpread, lines, log, mb, n, pass, Section, table } from '../report';
 import { subsidiesSqlBaseline } from '../subsidies-baseline';
 
@@ -19,13 +19,8 @@ interface Programme {
   [key: string]: unknown;
 }
 
-export interface BatchRun {
-  size: number;
-  seconds: number;
+export interface BatchRun extends BulkRun {
   grants: Record<string, number>;
-  worker: MemoryReport;
-  apiCpuMs: number;
-  pgCpuMs: number;
 }
 
 /** Grants and reservations go, so every run creates the same grants from scratch (the programmes stay). */
@@ -137,30 +132,16 @@ export async function subsidiesSection(
   p();
   p(
     ...table(
-      [
-        'enterprises',
-        'run',
-        'wall time',
-        'worker CPU',
-        'API CPU',
-        'PostgreSQL CPU',
-        'worker peak heap / RSS',
-        'grants by state',
-      ],
+      [...BULK_RUN_HEADER, 'grants by state'],
       [...smallRuns, ...fullRuns].map((r, i) => [
-        n(r.size),
-        (i % options.runs) + 1,
-        `${fmt(r.seconds, 2)} s`,
-        `${fmt(r.worker.cpuMs / 1000, 2)} s`,
-        `${fmt(r.apiCpuMs / 1000, 2)} s`,
-        `${fmt(r.pgCpuMs / 1000, 2)} s`,
-        `${mb(r.worker.peak.heapUsed)} / ${mb(r.worker.vmHwm ?? r.worker.peak.rss)}`,
+        ...bulkRunCells(r, i, options.runs),
         Object.entries(r.grants)
           .map(([k, v]) => `${k} ${n(v)}`)
           .join(', '),
       ]),
     ),
   );
+
   p();
   p(
     `- batch of the defaults over ${n(ctx.graded)}: ${fmtSpread(t, 2, ' s')}; PostgreSQL alone ${fmtSpread(batchBase, 2, ' s')} (${fmt(t.median / batchBase.median, 1)}×). Goal < ${GOAL_BATCH_SECONDS} s: ${pass(t.median < GOAL_BATCH_SECONDS)}`,
