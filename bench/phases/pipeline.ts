@@ -85,7 +85,13 @@ export async function pipelinePhase(ctx: BenchContext): Promise<Section> {
   p(
     '`enterprises` as append-only deltas and folded by the job `pipeline.compact-counts` (and by a read that finds too',
   );
-  p('many deltas), so it never counts the registry; the funnel, applications and grants are aggregates over the year.');
+  p(
+    'many deltas), so it never counts the registry. The funnel (first certificates of the year), the applications and the',
+  );
+  p(
+    'grants of the year come from `pipeline_year_counts`, kept the same way by triggers on `certifications`, `applications`',
+  );
+  p('and `grants` (and moved with an enterprise that changes district): three small reads per request, no aggregate.');
   p(
     `"direct aggregate" is the GROUP BY over \`enterprises\` the counters replace (${fmt(direct.median, 1)} ms median of 10; plan below);`,
   );
