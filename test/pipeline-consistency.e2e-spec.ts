@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rng } from '../bench/common';
 import { DataSource } from 'typeorm';
 import { ApplicationsSweepProcessor } from '../src/applications/applications-sweep.processor';
 import { WorkingCalendar } from '../src/calendar/working-calendar.service';
@@ -23,17 +24,6 @@ const year = Number(today.slice(0, 4));
 const FINAL = ['recognised', 'rejected', 'withdrawn'];
 const RESERVING = ['eligible', 'notified', 'confirmed', 'approved', 'paid', 'clawed_back'];
 const PENDING = ['eligible', 'notified', 'confirmed', 'approved'];
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rate4 = (n: number, d: number) => (d ? Math.round((n * 10000) / d) / 10000 : null);
 /** The China calendar year of a stored timestamp (a Date on PostgreSQL, UTC text on SQLite). */
@@ -263,7 +253,7 @@ describe('pipeline summary agrees with the records after a random sequence of op
   }
 
   it('matches direct counts after every few steps of a seeded random sequence', async () => {
-    const random = mulberry32(SEED);
+    const random = rng(SEED);
     const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
     const enterprises: { id: string; user?: { token: string } }[] = [];
     const applications = new Set<string>();

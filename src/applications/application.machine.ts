@@ -2,6 +2,8 @@ import { assign, emit, setup } from 'xstate';
 import { panelResult, type ExpertScore, type PanelMember, type Reviewer } from './panel.rules';
 
 export type TargetTier = 'tech_sme' | 'high_tech' | 'leader';
+/** States an application never leaves (the machine's `final` states); every other state is open. */
+export const FINAL_APPLICATION_STATES = ['recognised', 'rejected', 'withdrawn'] as const;
 
 /** What SUBMIT pins: the policy package in force when the enterprise submitted. */
 export interface PinnedPolicy {

@@ -26,6 +26,7 @@ import { applicationSettings } from './application-settings';
 import { ApplicationDeadlineEntity, ApplicationEntity } from './application.entities';
 import { ApplicationEventDto, CreateApplicationDto, ListApplicationsQueryDto } from './application.dto';
 import {
+  FINAL_APPLICATION_STATES,
   APPLICATION_MACHINE_ID,
   APPLICATION_MACHINE_VERSION,
   ApplicationContext,
@@ -34,7 +35,6 @@ import {
 import { refusal } from './application.policy';
 import { nextCertificateNumber } from './certificate-numbers';
 
-const FINAL = ['recognised', 'rejected', 'withdrawn'];
 const STAFF = ['admin', 'manager', 'caseworker', 'reviewer'];
 
 /** Certification applications: creation, events through the one transition mechanism, queues and the notice close. */
@@ -92,7 +92,11 @@ export class ApplicationsService implements OnModuleInit {
           validUntil: (held ?? history.find((c) => c.tier === 'tech_sme' && c.status === 'active'))!.validUntil,
         });
       const open = await manager.findOne(ApplicationEntity, {
-        where: { enterpriseId: dto.enterpriseId, targetTier: dto.targetTier, state: Not(In(FINAL)) },
+        where: {
+          enterpriseId: dto.enterpriseId,
+          targetTier: dto.targetTier,
+          state: Not(In([...FINAL_APPLICATION_STATES])),
+        },
       });
       if (open)
         throw conflict('APPLICATION_ALREADY_OPEN', `Application ${open.id} for ${dto.targetTier} is still open`, {

@@ -2,8 +2,12 @@
  * Pure definitions of the pipeline figures (no framework imports): the vocabulary, the rates and how the summary's
  * tables are laid out. The SQL that counts lives in the services; what the numbers mean is fixed here, once.
  */
+import { FINAL_APPLICATION_STATES } from '../applications/application.machine';
+import { TIERS } from '../enterprises/tier.machine';
+import { RESERVING_STATES } from '../subsidies/grant.machine';
 
-export const TIERS = ['startup', 'tech_sme', 'high_tech', 'leader'] as const;
+// The vocabulary is the machines' own: tiers, final application states and reserving grant states are not repeated.
+export { FINAL_APPLICATION_STATES, TIERS };
 export type PipelineTier = (typeof TIERS)[number];
 export const CERTIFIED_TIERS = ['tech_sme', 'high_tech', 'leader'] as const;
 export type CertifiedTier = (typeof CERTIFIED_TIERS)[number];
@@ -25,13 +29,11 @@ export const APPLICATION_STATES = [
   'rejected',
   'withdrawn',
 ] as const;
-/** States an application never leaves; every other state is "open". */
-export const FINAL_APPLICATION_STATES = ['recognised', 'rejected', 'withdrawn'] as const;
 
-/** Grant states whose amount is reserved from the budget but not yet paid out ("pending" money). */
-export const PENDING_GRANT_STATES = ['eligible', 'notified', 'confirmed', 'approved'] as const;
-/** Grant states holding a budget reservation (the subsidies ledger's RESERVING_STATES). */
-export const RESERVING_GRANT_STATES = [...PENDING_GRANT_STATES, 'paid', 'clawed_back'] as const;
+/** Grant states holding a budget reservation (the grant machine's). */
+export const RESERVING_GRANT_STATES = RESERVING_STATES;
+/** Of those, the ones whose amount is not yet paid out ("pending" money). */
+export const PENDING_GRANT_STATES = RESERVING_STATES.filter((s) => s !== 'paid' && s !== 'clawed_back');
 
 export const TARGET_METRICS = ['new_tech_sme', 'new_high_tech', 'new_leader', 'applications', 'grants_amount'] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];

@@ -1,17 +1,8 @@
 import jsonLogic from 'json-logic-js';
+import { rng } from '../../../bench/common';
 import { compileLogic } from './logic-compiler';
 
-/** A small seeded generator (mulberry32), so a failure names a seed that reproduces it. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded (bench/common's mulberry32), so a failure names a seed that reproduces it.
 
 const NAMES = ['a', 'b', 'n.x', 'n.y', 'n.s', 'n.list', 'n.deep.z', 'missing.q', 's', 'zero', ''];
 const LITERALS: unknown[] = [
