@@ -31,11 +31,15 @@ export class ServiceProcess {
 
   static async start(role: 'api' | 'worker' | 'bare', env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
     // BENCH_CPU_PROF=<dir>: each process writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+    // BENCH_NODE_FLAGS: further node flags for the processes under test (e.g. `--trace-gc`), for experiments.
     const profile = process.env.BENCH_CPU_PROF;
     const child = fork(join(__dirname, 'server.js'), [], {
-      execArgv: profile
-        ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`]
-        : [],
+      execArgv: [
+        ...(profile
+          ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`]
+          : []),
+        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ],
       env: { ...env, BENCH_ROLE: role, PROCESS_ROLE: role === 'bare' ? 'api' : role },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

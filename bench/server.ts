@@ -13,6 +13,7 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import { createApp } from '../src/app.factory';
 import { AppModule } from '../src/app.module';
+import { applyHeapPolicy } from '../src/common/heap-policy';
 import { createPino, PinoNestLogger } from '../src/common/pino-logger';
 import { loadConfig } from '../src/config/app-config';
 import { createBareApp } from './bare-app';
@@ -115,6 +116,7 @@ async function start(): Promise<{ app: Closable; port: number | null }> {
   if (role === 'worker') {
     // As src/worker.ts does it: an application context, no HTTP.
     const config = loadConfig(process.env, 'worker');
+    applyHeapPolicy(config.heapGrowingPercent);
     const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
       logger: new PinoNestLogger(createPino(config.logLevel)),
     });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { registerBodyParsers } from './common/body-parsers';
+import { applyHeapPolicy } from './common/heap-policy';
 import { createPino, PinoNestLogger } from './common/pino-logger';
 import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -58,6 +59,7 @@ export async function createApp(
   extraModules: Type[] = [],
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  applyHeapPolicy(config.heapGrowingPercent);
   const logger = createPino(config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { applyHeapPolicy } from './common/heap-policy';
 import { createPino, PinoNestLogger } from './common/pino-logger';
 import { ConfigError, loadConfig } from './config/app-config';
 
@@ -8,6 +9,7 @@ import { ConfigError, loadConfig } from './config/app-config';
 async function main() {
   const config = loadConfig(process.env, 'worker');
   if (config.role === 'api') throw new ConfigError(['PROCESS_ROLE: the worker entry point cannot run as api']);
+  applyHeapPolicy(config.heapGrowingPercent);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: new PinoNestLogger(createPino(config.logLevel)),
   });

@@ -1,4 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
+import { hash } from 'argon2';
+import { DataSource } from 'typeorm';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { PUBLIC_KEY, ROLES_KEY } from '../src/auth/auth.decorators';
 import { bootTestApp, TestApp, unique, userWithToken } from './helpers/test-app';
@@ -32,6 +34,27 @@ describe('foundation: service, auth, users, audit', () => {
     expect(wrong.json().code).toBe('INVALID_CREDENTIALS');
     const unknown = await t.http.post('/api/auth/login', { username: 'nobody-here', password: 'whatever-it-is' });
     expect(unknown.statusCode).toBe(401);
+  });
+
+  it('stores argon2id hashes at the OWASP parameters and rewrites an older hash at the next successful login', async () => {
+    const user = await userWithToken(t, 'caseworker');
+    const stored = async () =>
+      (await t.app.get(DataSource).query(`SELECT password_hash AS h FROM users WHERE id = '${user.id}'`))[0]
+        .h as string;
+    expect(await stored()).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    // A hash from before (the library's defaults) still signs in, and is replaced by one with today's parameters.
+    const old = await hash('password-' + user.username);
+    await t.app.get(DataSource).query(`UPDATE users SET password_hash = '${old}' WHERE id = '${user.id}'`);
+    const wrong = await t.http.post('/api/auth/login', { username: user.username, password: 'not-it-at-all' });
+    expect(wrong.statusCode).toBe(401);
+    expect(await stored()).toBe(old);
+    const login = await t.http.post('/api/auth/login', {
+      username: user.username,
+      password: 'password-' + user.username,
+    });
+    expect(login.statusCode).toBe(200);
+    expect(await stored()).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect((await t.http.get('/api/me', login.json().accessToken)).statusCode).toBe(200);
   });
 
   it('throttles repeated failed sign-ins per username and address, and does not count successes', async () => {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { hash, verify } from 'argon2';
 import { DomainError, notFound } from '../common/domain-error';
 import { toUserView, UsersService } from '../users/users.service';
 import type { Actor } from './actor';
 import type { TokenClaims } from './auth.guard';
 import { LoginThrottle } from './login-throttle.service';
+import { hashPassword, passwordNeedsRehash, verifyPassword } from './password-hasher';
 
 @Injectable()
 export class AuthService {
@@ -21,12 +21,13 @@ export class AuthService {
   async login(username: string, password: string, address: string) {
     await this.throttle.assertAllowed(username, address);
     const user = await this.users.findForLogin(username);
-    this.dummyHash ??= hash('no such user');
-    const ok = await verify(user?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
+    this.dummyHash ??= hashPassword('no such user');
+    const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !ok || !user.active) {
       await this.throttle.recordFailure(username, address);
       throw new DomainError(401, 'INVALID_CREDENTIALS', 'Username or password is wrong');
     }
+    if (passwordNeedsRehash(user.passwordHash)) await this.users.rehashPassword(user.id, user.passwordHash, password);
     const claims: TokenClaims = {
       sub: user.id,
       username: user.username,

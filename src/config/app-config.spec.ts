@@ -4,6 +4,8 @@ describe('loadConfig', () => {
   it('defaults to the embedded SQLite file, the in-process runner and port 3000', () => {
     const config = loadConfig({ JWT_SECRET: 'x'.repeat(32) });
     expect(config).toMatchObject({ port: 3000, embedded: true, redisUrl: null, role: 'all', jwtExpiresIn: '8h' });
+    expect(config.heapGrowingPercent).toBe(50);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
     expect(config.database).toEqual({ kind: 'sqlite', path: expect.stringMatching(/data\/cultivation\.sqlite$/) });
   });
 
@@ -31,13 +33,22 @@ describe('loadConfig', () => {
         JWT_SECRET: 'short',
         LOG_LEVEL: 'loud',
         PROCESS_ROLE: 'boss',
+        HEAP_GROWING_PERCENT: '-5',
       });
     } catch (e) {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const text = error!.problems.join('\n');
-    for (const name of ['DATABASE_URL', 'PORT', 'REDIS_URL', 'JWT_SECRET', 'LOG_LEVEL', 'PROCESS_ROLE'])
+    for (const name of [
+      'DATABASE_URL',
+      'PORT',
+      'REDIS_URL',
+      'JWT_SECRET',
+      'LOG_LEVEL',
+      'PROCESS_ROLE',
+      'HEAP_GROWING_PERCENT',
+    ])
       expect(text).toContain(name);
   });
 

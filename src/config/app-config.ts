@@ -28,6 +28,8 @@ export interface AppConfig {
   queueLockMs: number;
   /** Embedded default: SQLite and the in-process job runner, nothing to install. */
   embedded: boolean;
+  /** V8's heap growth after a full collection, in percent of the live heap (`heap-policy.ts`); 0 leaves V8's own. */
+  heapGrowingPercent: number;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
     queuePrefix: env.QUEUE_PREFIX || 'cultivation',
     queueLockMs: parseInteger(env, 'QUEUE_LOCK_MS', 30000, 1000, 3600000, problems),
     embedded,
+    heapGrowingPercent: parseInteger(env, 'HEAP_GROWING_PERCENT', 50, 0, 400, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   if (!jwtSecret) jwtSecret = embeddedJwtSecret(database);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
@@ -23,7 +23,7 @@ export function declareRepeatableJob(job: RepeatableJob) {
  * role (production with Redis) skips all of it; the embedded default does both in one process.
  */
 @Injectable()
-export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('worker');
 
   constructor(
@@ -58,7 +58,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log({ jobs: this.registry.names(), concurrency }, 'worker started');
   }
 
-  async onApplicationShutdown() {
+  /** Jobs still running finish before the database closes (TypeORM closes it on shutdown, after this). */
+  async beforeApplicationShutdown() {
     await this.queue.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -18,7 +18,7 @@ const REDELIVER_AFTER_MS = 5 * 60_000;
  * When the queue is unreachable the rows simply stay pending and the next round tries again: nothing is lost.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationShutdown {
+export class OutboxRelay implements BeforeApplicationShutdown {
   private readonly logger = new Logger('outbox');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
@@ -161,7 +161,8 @@ export class OutboxRelay implements OnApplicationShutdown {
     await this.running;
   }
 
-  onApplicationShutdown() {
+  /** Before, not on, shutdown: the round in flight needs the database, which TypeORM closes in its own on-shutdown hook. */
+  beforeApplicationShutdown() {
     return this.stop();
   }
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { hash } from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
@@ -13,6 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CreateUserDto, ListUsersQueryDto, UserView } from './user.dto';
 import { UserEntity } from './user.entity';
+import { hashPassword } from '../auth/password-hasher';
 
 export function toUserView(user: UserEntity): UserView {
   return {
@@ -64,7 +64,7 @@ export class UsersService implements OnApplicationBootstrap {
     const user: UserEntity = {
       id: randomUUID(),
       username: dto.username,
-      passwordHash: await hash(dto.password),
+      passwordHash: await hashPassword(dto.password),
       role: dto.role,
       displayName: dto.displayName ?? null,
       expertise: dto.expertise ?? null,
@@ -113,6 +113,20 @@ export class UsersService implements OnApplicationBootstrap {
       .addSelect('u.passwordHash')
       .where('u.username = :username', { username })
       .getOne();
+  }
+
+  /**
+   * Rewrites a password hash made with older parameters (see password-hasher.ts) after a successful login. Only if it
+   * is still the hash that was verified: a password changed meanwhile wins. Not a profile change, so the version stays.
+   */
+  async rehashPassword(id: string, verified: string, password: string) {
+    await this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ passwordHash: await hashPassword(password) })
+      .where('id = :id AND password_hash = :verified', { id, verified })
+      .execute();
   }
 
   findById(id: string) {

@@ -1,0 +1,52 @@
+/**
+ * Point reads by key that arrive in the same turn of the event loop are answered by one query for all their keys
+ * (the DataLoader pattern, without its cache). Under load the API receives many `GET …/:id` in one read of its sockets;
+ * each used to cost a round trip to the database with its own send, parse and wake-up on both sides, and together they
+ * now cost one. Every read still goes to the database after its request arrived, so nothing is served stale: a write
+ * committed before the request is seen, as with a read of its own.
+ *
+ * The batch is sent on `setImmediate`, after the I/O callbacks of the current turn, so a lone request waits for no
+ * timer; `maxBatch` bounds the parameter list. A failed query fails every read of its batch.
+ */
+export class CoalescedReader<K, V> {
+  private pending = new Map<K, { resolve: (v: V | undefined) => void; reject: (e: unknown) => void }[]>();
+  private scheduled = false;
+
+  constructor(
+    /** Rows for the keys, in any order; `keyOf` says which key each answers. */
+    private readonly fetch: (keys: K[]) => Promise<V[]>,
+    private readonly keyOf: (value: V) => K,
+    private readonly maxBatch = 256,
+  ) {}
+
+  /** The row for the key, or undefined when there is none. */
+  load(key: K): Promise<V | undefined> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.pending.get(key);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.pending.set(key, [{ resolve, reject }]);
+      if (this.pending.size >= this.maxBatch) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush() {
+    this.scheduled = false;
+    if (!this.pending.size) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.fetch([...batch.keys()]).then(
+      (rows) => {
+        const found = new Map<K, V>();
+        for (const row of rows) found.set(this.keyOf(row), row);
+        for (const [key, waiting] of batch) for (const w of waiting) w.resolve(found.get(key));
+      },
+      (error: unknown) => {
+        for (const waiting of batch.values()) for (const w of waiting) w.reject(error);
+      },
+    );
+  }
+}
