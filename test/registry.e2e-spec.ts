@@ -1,5 +1,6 @@
+import { DataSource } from 'typeorm';
 import { createEnterprise, freshUscc } from './helpers/fixtures';
-import { bootTestApp, TestApp, userWithToken } from './helpers/test-app';
+import { backend, bootTestApp, TestApp, userWithToken } from './helpers/test-app';
 
 describe('enterprise registry', () => {
   let t: TestApp;
@@ -29,6 +30,7 @@ describe('enterprise registry', () => {
     // The read answers exactly what the write answered (PostgreSQL reads it with a prepared statement of its own).
     const read = await t.http.get(`/api/enterprises/${created.json().id}`, caseworker.token);
     expect(read.json()).toEqual(created.json());
+    expect(read.body).toBe(created.body);
     expect(read.json()).toMatchObject({ registeredOn: '2020-05-06', contact: { name: '李雷', phone: '0592-1234567' } });
     expect(
       (await t.http.get(`/api/enterprises/00000000-0000-4000-8000-000000000000`, caseworker.token)).statusCode,
@@ -64,6 +66,23 @@ describe('enterprise registry', () => {
         .fields.map((f: { field: string }) => f.field)
         .sort(),
     ).toEqual(['name', 'nickname', 'registeredOn']);
+  });
+
+  it('answers reads that arrive together each with its own enterprise, as the list shows it', async () => {
+    const made = await Promise.all([0, 1, 2, 3].map(() => createEnterprise(t, { district: '翔安区' })));
+    // On PostgreSQL timestamps written by SQL carry microseconds; the JSON shows them truncated to milliseconds.
+    const stamp = backend() === 'postgres' ? '2026-03-04 05:06:07.891234+00' : '2026-03-04 05:06:07.891';
+    await t.app.get(DataSource).query(`UPDATE enterprises SET updated_at = '${stamp}' WHERE id = '${made[0].id}'`);
+    const ids = [made[0].id, made[1].id, made[0].id, made[2].id, made[3].id, '00000000-0000-4000-8000-000000000001'];
+    const reads = await Promise.all(ids.map((id) => t.http.get(`/api/enterprises/${id}`, t.adminToken)));
+    expect(reads.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 404]);
+    expect(reads.slice(0, 5).map((r) => r.json().id)).toEqual(ids.slice(0, 5));
+    expect(reads[0].json().updatedAt).toBe('2026-03-04T05:06:07.891Z');
+    const listed = await t.http.get(
+      `/api/enterprises?pageSize=100&q=${encodeURIComponent(made[0].name)}`,
+      t.adminToken,
+    );
+    expect(listed.json().items).toEqual([reads[0].json()]);
   });
 
   it('lets only caseworkers, managers and admins register', async () => {

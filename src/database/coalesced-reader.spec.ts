@@ -46,4 +46,36 @@ describe('CoalescedReader', () => {
     fail = false;
     expect((await reader.load(2))?.v).toBe('row 2');
   });
+
+  it('keeps at most maxInFlight batches at the database and sends what waited as one batch', async () => {
+    const fetches: number[][] = [];
+    const release: (() => void)[] = [];
+    const reader = new CoalescedReader<number, { k: number; v: string }>(
+      (keys) => {
+        fetches.push(keys);
+        return new Promise((done) => release.push(() => done(rowsFor(keys))));
+      },
+      (row) => row.k,
+      256,
+      2,
+    );
+    const turn = () => new Promise((done) => setImmediate(done));
+    const answers = [reader.load(1)];
+    await turn();
+    answers.push(reader.load(2));
+    await turn();
+    answers.push(reader.load(3));
+    await turn();
+    answers.push(reader.load(4));
+    await turn();
+    expect(fetches).toEqual([[1], [2]]);
+    release.shift()!();
+    await turn();
+    await turn();
+    expect(fetches).toEqual([[1], [2], [3, 4]]);
+    release.splice(0).forEach((go) => go());
+    await turn();
+    release.splice(0).forEach((go) => go());
+    expect((await Promise.all(answers)).map((a) => a?.k)).toEqual([1, 2, 3, 4]);
+  });
 });

@@ -27,18 +27,23 @@ const SORT_COLUMNS: Record<string, string> = {
 };
 
 /** The columns `toEnterpriseView` reads, named as the entity's properties (a date column as its ISO text). */
-const VIEW_BY_IDS_SQL = `SELECT id, uscc, name, district, registered_on::text AS "registeredOn", industry, address, contact,
-  state, colour, tech_sme_score AS "techSmeScore", gap_count AS "gapCount", caseworker_id AS "caseworkerId", version,
-  created_at AS "createdAt", updated_at AS "updatedAt" FROM enterprises WHERE id = ANY($1)`;
+/** `toEnterpriseView` in SQL: its fields, in its order, with the timestamps as the ISO text `toISOString` writes. */
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const VIEWS_BY_IDS_SQL = `SELECT id, uscc, name, district, registered_on::text AS "registeredOn", industry, address, contact,
+  state AS tier, colour, tech_sme_score AS "techSmeScore", gap_count AS "gapCount", caseworker_id AS "caseworkerId",
+  version, ${ISO('created_at')} AS "createdAt", ${ISO('updated_at')} AS "updatedAt" FROM enterprises WHERE id = ANY($1)`;
 
 /** The registry: who the enterprises are. Grading, tiers and indicators hang off the rows kept here. */
 @Injectable()
 export class EnterprisesService implements OnModuleInit {
   /** PostgreSQL: the view rows of concurrent `get`s, one prepared statement per turn of the event loop. */
-  private readonly views = new CoalescedReader<string, EnterpriseEntity & { contact: string | null }>(
+  private readonly views = new CoalescedReader<string, EnterpriseView>(
     async (ids) => {
       const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
-      return (await pool.query({ name: 'enterprise-views-by-ids', text: VIEW_BY_IDS_SQL, values: [ids] })).rows;
+      const { rows } = await pool.query({ name: 'enterprise-views-by-ids', text: VIEWS_BY_IDS_SQL, values: [ids] });
+      // simple-json is text in the table; the rest is already the view.
+      for (const row of rows) row.contact = row.contact === null ? null : JSON.parse(row.contact);
+      return rows as EnterpriseView[];
     },
     (row) => row.id,
   );
@@ -134,9 +139,9 @@ export class EnterprisesService implements OnModuleInit {
    */
   async get(id: string): Promise<EnterpriseView> {
     if (!this.tx.isPostgres) return toEnterpriseView(await this.load(this.dataSource.manager, id));
-    const row = await this.views.load(id);
-    if (!row) throw notFound('enterprise', id);
-    return toEnterpriseView({ ...row, contact: row.contact === null ? null : JSON.parse(row.contact) });
+    const view = await this.views.load(id);
+    if (!view) throw notFound('enterprise', id);
+    return view;
   }
 
   async load(manager: EntityManager, id: string): Promise<EnterpriseEntity> {
