@@ -17,6 +17,12 @@ export interface Options {
   durationMs: number;
   /** Concurrent clients for the list and the pipeline summary. */
   concurrency: number[];
+  /**
+   * API processes (API_PROCESSES, src/api-cluster.ts); the bare yardstick runs as many. Default 1: on the 2-core
+   * machines two processes served fewer requests than one (bench/history.md), the cores being shared with PostgreSQL,
+   * the worker and the load generator.
+   */
+  apiProcesses: number;
   /** Concurrent clients for the transitions and the enterprise-by-id comparison (issue 8: 32). */
   clients: number;
   only: Set<Phase>;
@@ -33,6 +39,7 @@ const KNOWN = [
   'duration',
   'concurrency',
   'clients',
+  'api-processes',
   'only',
   'keep',
   'out',
@@ -72,6 +79,7 @@ export function parseOptions(argv: string[], root: string): Options {
     durationMs: num('duration', quick ? 2 : 10) * 1000,
     concurrency: (flags.get('concurrency') ?? '1,8').split(',').map(Number),
     clients: Math.round(num('clients', 32)),
+    apiProcesses: Math.round(num('api-processes', 1)),
     only: new Set(only as Phase[]),
     keep: flags.has('keep'),
     out: resolve(root, flags.get('out') ?? 'BENCHMARKS.md'),

@@ -72,6 +72,7 @@ async function measureService(options: Options, admin: Client, adminUrl: string,
     JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789',
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     LOG_LEVEL: 'warn',
+    API_PROCESSES: String(options.apiProcesses),
     UPLOAD_DIR: join(os.tmpdir(), 'cultivation-bench-uploads'),
   };
   // The API migrates the database at start; the worker starts once the schema is there.
@@ -215,6 +216,10 @@ function report(run: Run): string {
         [
           'sizes',
           `bulk jobs: ${n(options.enterprises)} enterprises × 3 years of indicators (memory compared with ${n(options.small)}); registry: ${n(options.registry)}`,
+        ],
+        [
+          'API processes',
+          `${options.apiProcesses} (API_PROCESSES, \`--api-processes=N\`), the bare yardstick as many; one worker process`,
         ],
         [
           'runs',

@@ -7,6 +7,7 @@
  * and CPU time of each measured phase, and for the peak over the whole run.
  */
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
@@ -17,6 +18,7 @@ import { applyHeapPolicy } from '../src/common/heap-policy';
 import { createPino, PinoNestLogger } from '../src/common/pino-logger';
 import { loadConfig } from '../src/config/app-config';
 import { createBareApp } from './bare-app';
+import { runBenchPrimary } from './cluster-primary';
 import type { DriverMessage, MemoryReport, ServerMessage } from './common';
 
 const SAMPLE_MS = 100;
@@ -109,6 +111,7 @@ type Closable = { close(): Promise<unknown> };
 async function start(): Promise<{ app: Closable; port: number | null }> {
   const role = process.env.BENCH_ROLE;
   if (role === 'bare') {
+    applyHeapPolicy(loadConfig(process.env, 'api').heapGrowingPercent);
     const app = await createBareApp();
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { app, port: (app.getHttpServer().address() as AddressInfo).port };
@@ -129,6 +132,11 @@ async function start(): Promise<{ app: Closable; port: number | null }> {
 }
 
 async function main() {
+  // API_PROCESSES > 1: this process is the cluster's primary, as src/main.ts makes it (bench/cluster-primary.ts).
+  const role = process.env.BENCH_ROLE;
+  const processes = Number(process.env.API_PROCESSES || 1);
+  if ((role === 'api' || role === 'bare') && processes > 1 && cluster.isPrimary)
+    return runBenchPrimary(role, processes);
   const { app, port } = await start();
   const sampler = new MemorySampler();
   process.on('message', (message: DriverMessage) => {

@@ -57,5 +57,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', PROCESS_ROLE: 'worker' })).toThrow(
       /only with REDIS_URL/,
     );
+    expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', API_PROCESSES: '2' })).toThrow(
+      /API_PROCESSES: more than one API process needs REDIS_URL/,
+    );
+    const pg = { DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: 'y'.repeat(40), REDIS_URL: 'redis://h:6379/2' };
+    expect(loadConfig({ ...pg, API_PROCESSES: '4' }, 'api').apiProcesses).toBe(4);
   });
 });

@@ -28,6 +28,11 @@ export interface AppConfig {
   queueLockMs: number;
   /** Embedded default: SQLite and the in-process job runner, nothing to install. */
   embedded: boolean;
+  /**
+   * API processes on this machine (API_PROCESSES, default 1): more than one runs a primary that migrates the database
+   * and forks that many HTTP processes sharing the port (`api-cluster.ts`), one per core being the usual choice.
+   */
+  apiProcesses: number;
   /** V8's heap growth after a full collection, in percent of the live heap (`heap-policy.ts`); 0 leaves V8's own. */
   heapGrowingPercent: number;
 }
@@ -124,7 +129,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
     queueLockMs: parseInteger(env, 'QUEUE_LOCK_MS', 30000, 1000, 3600000, problems),
     embedded,
     heapGrowingPercent: parseInteger(env, 'HEAP_GROWING_PERCENT', 50, 0, 400, problems),
+    apiProcesses: parseInteger(env, 'API_PROCESSES', 1, 1, 64, problems),
   };
+  if (config.apiProcesses > 1 && role === 'all')
+    problems.push('API_PROCESSES: more than one API process needs REDIS_URL (the embedded default is one process)');
   if (problems.length) throw new ConfigError(problems);
   if (!jwtSecret) jwtSecret = embeddedJwtSecret(database);
   config.jwtSecret = jwtSecret;

@@ -1,19 +1,27 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/app-config';
+import { DatabaseConfig, loadConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+
+/** Applies pending migrations and closes the connection; the names of those applied. */
+export async function applyMigrations(database: DatabaseConfig): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(database));
+  await dataSource.initialize();
+  try {
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
 
 /** `npm run migration:run`: applies pending migrations to DATABASE_URL and exits. */
 async function main() {
-  const config = loadConfig();
-  const dataSource = new DataSource(dataSourceOptions(config.database));
-  await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  console.log(JSON.stringify({ applied: applied.map((m) => m.name) }));
-  await dataSource.destroy();
+  const applied = await applyMigrations(loadConfig().database);
+  console.log(JSON.stringify({ applied }));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -1,0 +1,39 @@
+import cluster from 'node:cluster';
+import { createPino } from './common/pino-logger';
+import type { AppConfig } from './config/app-config';
+import { applyMigrations } from './database/migrate';
+
+/** A process that died is forked again after this long, so a crash loop does not spin the CPU. */
+const RESTART_DELAY_MS = 1000;
+
+/**
+ * The primary of an API started with API_PROCESSES > 1: it migrates the database once (so the HTTP processes do not
+ * race for the migration table), then forks that many HTTP processes, which share the listening port through Node's
+ * cluster (the primary accepts and hands connections out in turn) and run exactly what a single API process runs.
+ * One Node process uses one core for JavaScript; on a machine with several, one process per core serves more
+ * requests (`npm run bench`, BENCHMARKS.md). Processes that die are forked again; SIGTERM or SIGINT stops them all,
+ * each finishing through its own shutdown hooks, and the primary exits when the last has.
+ *
+ * Everything an API process keeps in memory is either per request or a cache that is safe per process (verified
+ * tokens, prepared statements); state that must be shared lives in PostgreSQL and Redis, which is what allows this.
+ */
+export async function runApiPrimary(config: AppConfig): Promise<void> {
+  const logger = createPino(config.logLevel);
+  const applied = await applyMigrations(config.database);
+  logger.info({ applied, processes: config.apiProcesses }, 'database migrated; starting the API processes');
+  let stopping = false;
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ pid: worker.process.pid, code, signal }, 'an API process died; starting another');
+    setTimeout(() => {
+      if (!stopping) cluster.fork();
+    }, RESTART_DELAY_MS).unref();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  for (let i = 0; i < config.apiProcesses; i++) cluster.fork();
+}
