@@ -11,7 +11,7 @@ import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
 import { MachineRegistry } from '../src/state/machine-registry';
 import { TransitionService } from '../src/state/transition.service';
 import { createEnterprise } from './helpers/fixtures';
-import { bootTestApp, TestApp } from './helpers/test-app';
+import { backend, bootTestApp, TestApp } from './helpers/test-app';
 
 describe('one way to change state: the transition service', () => {
   let t: TestApp;
@@ -55,6 +55,23 @@ describe('one way to change state: the transition service', () => {
     expect(
       await db.getRepository(OutboxEventEntity).count({ where: { aggregateId: id, topic: 'enterprise.exited' } }),
     ).toBe(1);
+  });
+
+  it('keeps working on PostgreSQL when a column is added while its statements are prepared (a rolling deploy)', async () => {
+    if (backend() !== 'postgres') return;
+    const exitAll = async () => {
+      const made = await Promise.all(Array.from({ length: 12 }, () => createEnterprise(t)));
+      const results = await Promise.all(made.map((e) => exit(e.id)));
+      expect(results.map((r) => r.to)).toEqual(Array(12).fill('exited'));
+    };
+    await exitAll();
+    await db.query('ALTER TABLE enterprises ADD COLUMN rolling_deploy_extra integer');
+    try {
+      await exitAll();
+    } finally {
+      await db.query('ALTER TABLE enterprises DROP COLUMN rolling_deploy_extra');
+    }
+    await exitAll();
   });
 
   it('refuses a stale version and an event the state does not accept, with codes', async () => {

@@ -1,4 +1,5 @@
-import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
 
 /**
  * A row written together with a transition. With `conflictOn` (the properties of a unique key) a row that already
@@ -45,13 +46,13 @@ export async function writeTransition(
   const set = columns(manager, meta, values).map((c) => `${q(c.name)} = ${param(c.value)}`);
   const update =
     `UPDATE ${q(meta.tableName)} SET ${set.join(', ')}, ${version} = ${version} + 1 ` +
-    `WHERE ${id} = ${param(key.id)} AND ${version} = ${param(key.version)} RETURNING *`;
+    `WHERE ${id} = ${param(key.id)} AND ${version} = ${param(key.version)} ` +
+    // The entity's columns, not *: a column another version's migration adds must not change a prepared result type.
+    `RETURNING ${meta.columns.map((c) => q(c.databaseName)).join(', ')}`;
   if (postgres) {
     const inserts = writes.map((w, i) => `w${i} AS (${insert(manager, w, param, 'FROM upd')})`);
-    const raw: ObjectLiteral[] = await manager.query(
-      `WITH upd AS (${update})${inserts.map((s) => `, ${s}`).join('')} SELECT * FROM upd`,
-      params,
-    );
+    const sql = `WITH upd AS (${update})${inserts.map((s) => `, ${s}`).join('')} SELECT * FROM upd`;
+    const raw = await preparedQuery(manager, sql, params);
     return raw.length ? hydrate(manager, meta, raw[0]) : null;
   }
   const raw: ObjectLiteral[] = await manager.query(update, params);
@@ -61,6 +62,29 @@ export async function writeTransition(
     await manager.query(insert(manager, w, param), params);
   }
   return hydrate(manager, meta, raw[0]);
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs a statement as a named prepared statement of the transaction's connection (PostgreSQL): parsed and planned
+ * once per connection instead of on every transition. The texts are few (one per event and shape of its rows), so
+ * their names are remembered; errors are wrapped as TypeORM's own queries wrap them.
+ */
+async function preparedQuery(manager: EntityManager, sql: string, params: unknown[]): Promise<ObjectLiteral[]> {
+  const runner = manager.queryRunner;
+  if (!runner) return manager.query(sql, params);
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `transition-${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    if (statementNames.size < 1000) statementNames.set(sql, name);
+  }
+  const client = (await runner.connect()) as { query(config: object): Promise<{ rows: ObjectLiteral[] }> };
+  try {
+    return (await client.query({ name, text: sql, values: params })).rows;
+  } catch (error) {
+    throw new QueryFailedError(sql, params, error as Error);
+  }
 }
 
 /** `INSERT INTO t (…) VALUES (…)`, or `SELECT … FROM upd` inside the CTE. */
