@@ -19,7 +19,8 @@ export interface BenchContext {
   worker: ServiceProcess;
   pgCpu: PgCpu;
   /** Records the machine's load at the start of a phase. */
-  phase(name: string): void;
+  /** Starts a measured phase: waits for a quiet machine, then records its load. */
+  phase(name: string): Promise<void>;
   loadSeconds: Record<string, number>;
   /** Enterprises [0, loaded) are in the database, each with three years of indicators. */
   loaded: number;

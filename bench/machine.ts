@@ -81,6 +81,29 @@ export function machineLoad(phase: string): MachineLoad {
   return { phase, load1: Math.round(os.loadavg()[0] * 100) / 100, cpuPressure60 };
 }
 
+function cpuTimes(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3] + (fields[4] ?? 0), total: fields.reduce((sum, x) => sum + x, 0) };
+}
+
+/**
+ * Waits, up to `maxMs`, until the whole machine is nearly idle (under `busyBelow` of its CPU over a second), so that a
+ * phase does not pay for the previous one's background work (autovacuum of the rows it wrote, checkpoints, the
+ * worker's last jobs). Returns how busy the last second was and how long it waited.
+ */
+export async function waitForQuiet(maxMs = 60_000, busyBelow = 0.15): Promise<{ busy: number; waitedS: number }> {
+  const t0 = Date.now();
+  let busy = 1;
+  while (Date.now() - t0 < maxMs) {
+    const a = cpuTimes();
+    await new Promise((done) => setTimeout(done, 1000));
+    const b = cpuTimes();
+    busy = b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : 0;
+    if (busy < busyBelow) break;
+  }
+  return { busy, waitedS: Math.round((Date.now() - t0) / 100) / 10 };
+}
+
 // ---------------------------------------------------------------------------------------------------------- machine
 
 export interface Machine {

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Client, Pool } from 'pg';
 import { BenchContext, loadEnterprises } from './context';
-import { describeMachine, Machine, MachineLoad, machineLoad, PgCpu } from './machine';
+import { describeMachine, Machine, MachineLoad, machineLoad, waitForQuiet, PgCpu } from './machine';
 import { Options, parseOptions, Phase } from './options';
 import { byIdPhase } from './phases/by-id';
 import { gradingPhase } from './phases/grading';
@@ -96,8 +96,12 @@ async function measureService(options: Options, admin: Client, adminUrl: string,
       api,
       worker,
       pgCpu: new PgCpu(pool, database),
-      phase: (name) => {
+      phase: async (name) => {
         void api.memory().then((m) => log(`API peak RSS before ${name}: ${mb(m.wholeRunRss)}`));
+        const quiet = await waitForQuiet();
+        log(
+          `waited ${quiet.waitedS} s for a quiet machine before ${name} (last second ${Math.round(quiet.busy * 100)} % busy)`,
+        );
         const load = machineLoad(name);
         run.loads.push(load);
         log(`machine load at ${name}: ${load.load1} (CPU pressure ${load.cpuPressure60 ?? 'n/a'} %)`);
@@ -108,7 +112,7 @@ async function measureService(options: Options, admin: Client, adminUrl: string,
     };
 
     if (['regrade', 'subsidies', 'transitions', 'by-id'].some((p) => has(p as Phase))) {
-      ctx.phase('bulk jobs');
+      await ctx.phase('bulk jobs');
       const rounds: { regrade: BulkRun[]; batch: BatchRun[] }[] = [];
       for (const size of [options.small, options.enterprises]) {
         await loadEnterprises(ctx, size, false);
@@ -120,23 +124,23 @@ async function measureService(options: Options, admin: Client, adminUrl: string,
       if (has('regrade')) run.sections.push(await regradeSection(ctx, rounds[0].regrade, rounds[1].regrade));
       if (has('subsidies')) run.sections.push(await subsidiesSection(ctx, rounds[0].batch, rounds[1].batch));
       if (has('transitions')) {
-        ctx.phase('transitions');
+        await ctx.phase('transitions');
         run.sections.push(await transitionsPhase(ctx));
       }
       if (has('by-id')) {
-        ctx.phase('by-id');
+        await ctx.phase('by-id');
         run.sections.push(await byIdPhase(ctx, env));
       }
     }
     if (has('list') || has('pipeline')) {
-      ctx.phase('registry');
+      await ctx.phase('registry');
       await loadEnterprises(ctx, options.registry, true);
       if (has('list')) {
-        ctx.phase('list');
+        await ctx.phase('list');
         run.sections.push(await listPhase(ctx));
       }
       if (has('pipeline')) {
-        ctx.phase('pipeline');
+        await ctx.phase('pipeline');
         run.sections.push(await pipelinePhase(ctx));
       }
     }
