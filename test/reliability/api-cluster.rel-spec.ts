@@ -77,6 +77,7 @@ describe('API_PROCESSES=2: a primary and two API processes on one port', () => {
 
     await api.proc.stop(15_000);
     expect(api.proc.exitSignal).toBeNull();
+    expect(api.proc.exitCode).toBe(0);
     await sleep(200);
     for (const pid of replaced) expect(() => process.kill(pid, 0)).toThrow();
   }, 180_000);
