@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { DomainError, notFound } from '../common/domain-error';
 import { toUserView, UsersService } from '../users/users.service';
@@ -9,6 +9,7 @@ import { hashPassword, passwordNeedsRehash, verifyPassword } from './password-ha
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger('auth');
   /** An unknown username is verified against this, so it costs as long as a wrong password (no enumeration by timing). */
   private dummyHash: Promise<string> | null = null;
 
@@ -27,7 +28,11 @@ export class AuthService {
       await this.throttle.recordFailure(username, address);
       throw new DomainError(401, 'INVALID_CREDENTIALS', 'Username or password is wrong');
     }
-    if (passwordNeedsRehash(user.passwordHash)) await this.users.rehashPassword(user.id, user.passwordHash, password);
+    // Upgrading an old hash is housekeeping: if it fails, the sign-in still succeeds and the next one tries again.
+    if (passwordNeedsRehash(user.passwordHash))
+      await this.users
+        .rehashPassword(user.id, user.passwordHash, password)
+        .catch((error) => this.logger.warn({ err: error, userId: user.id }, 'could not rewrite an old password hash'));
     const claims: TokenClaims = {
       sub: user.id,
       username: user.username,

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
+import { hashPassword } from '../auth/password-hasher';
 import { conflict, validationFailed } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { AppConfig } from '../config/app-config';
@@ -12,7 +13,6 @@ import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CreateUserDto, ListUsersQueryDto, UserView } from './user.dto';
 import { UserEntity } from './user.entity';
-import { hashPassword } from '../auth/password-hasher';
 
 export function toUserView(user: UserEntity): UserView {
   return {
