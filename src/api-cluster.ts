@@ -5,6 +5,8 @@ import { applyMigrations } from './database/migrate';
 
 /** A process that died is forked again after this long, so a crash loop does not spin the CPU. */
 const RESTART_DELAY_MS = 1000;
+/** After SIGTERM, API processes still running after this long (a hung shutdown hook) are killed. */
+const STOP_GRACE_MS = 30_000;
 
 /**
  * The primary of an API started with API_PROCESSES > 1: it migrates the database once (so the HTTP processes do not
@@ -31,7 +33,14 @@ export async function runApiPrimary(config: AppConfig): Promise<void> {
   });
   const stop = () => {
     stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    const running = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    for (const worker of running()) worker!.process.kill('SIGTERM');
+    setTimeout(() => {
+      for (const worker of running()) {
+        logger.error({ pid: worker!.process.pid }, 'an API process did not stop in time; killing it');
+        worker!.process.kill('SIGKILL');
+      }
+    }, STOP_GRACE_MS).unref();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
