@@ -26,7 +26,6 @@ const SORT_COLUMNS: Record<string, string> = {
   score: 'e.tech_sme_score',
 };
 
-/** The columns `toEnterpriseView` reads, named as the entity's properties (a date column as its ISO text). */
 /** `toEnterpriseView` in SQL: its fields, in its order, with the timestamps as the ISO text `toISOString` writes. */
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const VIEWS_BY_IDS_SQL = `SELECT id, uscc, name, district, registered_on::text AS "registeredOn", industry, address, contact,
