@@ -1,13 +1,13 @@
 /**
- * The bench's API (or bare yardstick) with API_PROCESSES > 1, started as production starts it (src/api-cluster.ts):
- * a primary that migrates once and forks the HTTP processes, which share one port. To the driver it looks like one
+ * The bench's API (or bare yardstick) with API_PROCESSES > 1, started by production's primary (src/api-cluster.ts),
+ * which migrates once and forks the HTTP processes sharing one port. To the driver it looks like one
  * process: it answers `ready` with the shared port once every process is up, and memory questions with the processes'
  * figures combined: peaks as the largest single process (the memory goal is per process), CPU as the sum of all of
  * them and the primary (which accepts the connections).
  */
 import cluster, { Worker } from 'node:cluster';
+import { runApiPrimary } from '../src/api-cluster';
 import { loadConfig } from '../src/config/app-config';
-import { applyMigrations } from '../src/database/migrate';
 import type { DriverMessage, MemoryReport, ServerMessage } from './common';
 
 function combine(reports: MemoryReport[], primaryCpuMs: number): MemoryReport {
@@ -31,23 +31,19 @@ function combine(reports: MemoryReport[], primaryCpuMs: number): MemoryReport {
   };
 }
 
-export async function runBenchPrimary(role: 'api' | 'bare', processes: number): Promise<void> {
-  if (role === 'api') await applyMigrations(loadConfig(process.env, 'api').database);
-  const workers: Worker[] = [];
-  const ports = await Promise.all(
-    Array.from({ length: processes }, () => {
-      const worker = cluster.fork();
-      workers.push(worker);
-      return new Promise<number | null>((ok, fail) => {
-        worker.on('message', (m: ServerMessage) => m.type === 'ready' && ok(m.port));
-        worker.on('exit', (code) => fail(new Error(`an ${role} process exited with code ${code} before it was ready`)));
-      });
-    }),
-  );
+export async function runBenchPrimary(processes: number): Promise<void> {
+  // Production's primary (migrations, fork, restarts, stop on SIGTERM); for the bare yardstick the migrations find
+  // nothing to do, the API having migrated the database before it starts.
+  const primary = await runApiPrimary(loadConfig(process.env, 'api'));
+  const workers = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+  const port = await new Promise<number | null>((ok) => {
+    let ready = 0;
+    cluster.on('message', (_worker, m: ServerMessage) => m.type === 'ready' && ++ready === processes && ok(m.port));
+  });
   let cpuStart = process.cpuUsage();
   const ask = (message: DriverMessage) =>
     Promise.all(
-      workers.map(
+      workers().map(
         (worker) =>
           new Promise<ServerMessage>((ok) => {
             const answer = (m: ServerMessage) => {
@@ -75,13 +71,9 @@ export async function runBenchPrimary(role: 'api' | 'bare', processes: number): 
       });
     }
   });
-  // The driver stops this process by disconnecting (or SIGTERM): every HTTP process shuts down through its hooks.
-  const stop = () => {
-    for (const worker of workers) worker.disconnect();
-    let left = workers.length;
-    for (const worker of workers) worker.on('exit', () => --left === 0 && process.exit(0));
-  };
-  process.once('disconnect', stop);
-  process.once('SIGTERM', stop);
-  process.send?.({ type: 'ready', port: ports[0] });
+  // The driver stops this process with SIGTERM (handled by the primary) or by disconnecting; the IPC channel would
+  // keep the primary alive, so it exits once its API processes have.
+  process.once('disconnect', primary.stop);
+  void primary.stopped.then(() => process.exit(0));
+  process.send?.({ type: 'ready', port });
 }

@@ -135,8 +135,7 @@ async function main() {
   // API_PROCESSES > 1: this process is the cluster's primary, as src/main.ts makes it (bench/cluster-primary.ts).
   const role = process.env.BENCH_ROLE;
   const processes = Number(process.env.API_PROCESSES || 1);
-  if ((role === 'api' || role === 'bare') && processes > 1 && cluster.isPrimary)
-    return runBenchPrimary(role, processes);
+  if ((role === 'api' || role === 'bare') && processes > 1 && cluster.isPrimary) return runBenchPrimary(processes);
   const { app, port } = await start();
   const sampler = new MemorySampler();
   process.on('message', (message: DriverMessage) => {

@@ -8,6 +8,13 @@ const RESTART_DELAY_MS = 1000;
 /** After SIGTERM, API processes still running after this long (a hung shutdown hook) are killed. */
 const STOP_GRACE_MS = 30_000;
 
+export interface ApiPrimary {
+  /** What SIGTERM and SIGINT do: every API process is asked to stop (and killed after the grace period). */
+  stop(): void;
+  /** Settles once a stop was asked for and every API process has exited. */
+  stopped: Promise<void>;
+}
+
 /**
  * The primary of an API started with API_PROCESSES > 1: it migrates the database once (so the HTTP processes do not
  * race for the migration table), then forks that many HTTP processes, which share the listening port through Node's
@@ -19,21 +26,28 @@ const STOP_GRACE_MS = 30_000;
  * Everything an API process keeps in memory is either per request or a cache that is safe per process (verified
  * tokens, prepared statements); state that must be shared lives in PostgreSQL and Redis, which is what allows this.
  */
-export async function runApiPrimary(config: AppConfig): Promise<void> {
+export async function runApiPrimary(config: AppConfig): Promise<ApiPrimary> {
   const logger = createPino(config.logLevel);
   const applied = await applyMigrations(config.database);
   logger.info({ applied, processes: config.apiProcesses }, 'database migrated; starting the API processes');
   let stopping = false;
+  let allStopped!: () => void;
+  const stopped = new Promise<void>((done) => (allStopped = done));
+  const running = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
+    if (stopping) {
+      if (!running().length) allStopped();
+      return;
+    }
     logger.error({ pid: worker.process.pid, code, signal }, 'an API process died; starting another');
     setTimeout(() => {
       if (!stopping) cluster.fork();
     }, RESTART_DELAY_MS).unref();
   });
   const stop = () => {
+    if (stopping) return;
     stopping = true;
-    const running = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    if (!running().length) allStopped();
     for (const worker of running()) worker!.process.kill('SIGTERM');
     setTimeout(() => {
       for (const worker of running()) {
@@ -45,4 +59,5 @@ export async function runApiPrimary(config: AppConfig): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   for (let i = 0; i < config.apiProcesses; i++) cluster.fork();
+  return { stop, stopped };
 }

@@ -10,7 +10,10 @@ import { ConfigError, loadConfig } from './config/app-config';
  */
 async function main() {
   const config = loadConfig(process.env, process.env.REDIS_URL ? 'api' : 'all');
-  if (config.apiProcesses > 1 && cluster.isPrimary) return runApiPrimary(config);
+  if (config.apiProcesses > 1 && cluster.isPrimary) {
+    await runApiPrimary(config);
+    return;
+  }
   const app = await createApp(config);
   await app.listen({ port: config.port, host: process.env.HOST || '0.0.0.0' });
 }
