@@ -1,13 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import type { Pool as PgPool } from 'pg';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
 import { conflict, notFound } from '../common/domain-error';
 import { CoalescedReader } from '../database/coalesced-reader';
+import { preparedQuery } from '../database/prepared-query';
 import { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import { appendOutbox } from '../outbox/outbox-writer';
@@ -42,8 +42,7 @@ export class EnterprisesService implements OnModuleInit {
    */
   private readonly views = new CoalescedReader<string, EnterpriseView>(
     async (ids) => {
-      const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
-      const { rows } = await pool.query({ name: 'enterprise-views-by-ids', text: VIEWS_BY_IDS_SQL, values: [ids] });
+      const rows = await preparedQuery(this.dataSource.manager, VIEWS_BY_IDS_SQL, [ids]);
       // simple-json is text in the table; the rest is already the view.
       for (const row of rows) row.contact = row.contact === null ? null : JSON.parse(row.contact);
       return rows as EnterpriseView[];

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
+import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query';
 
 /**
  * A row written together with a transition. With `conflictOn` (the properties of a unique key) a row that already
@@ -62,29 +62,6 @@ export async function writeTransition(
     await manager.query(insert(manager, w, param), params);
   }
   return hydrate(manager, meta, raw[0]);
-}
-
-const statementNames = new Map<string, string>();
-
-/**
- * Runs a statement as a named prepared statement of the transaction's connection (PostgreSQL): parsed and planned
- * once per connection instead of on every transition. The texts are few (one per event and shape of its rows), so
- * their names are remembered; errors are wrapped as TypeORM's own queries wrap them.
- */
-async function preparedQuery(manager: EntityManager, sql: string, params: unknown[]): Promise<ObjectLiteral[]> {
-  const runner = manager.queryRunner;
-  if (!runner) return manager.query(sql, params);
-  let name = statementNames.get(sql);
-  if (!name) {
-    name = `transition-${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
-    if (statementNames.size < 1000) statementNames.set(sql, name);
-  }
-  const client = (await runner.connect()) as { query(config: object): Promise<{ rows: ObjectLiteral[] }> };
-  try {
-    return (await client.query({ name, text: sql, values: params })).rows;
-  } catch (error) {
-    throw new QueryFailedError(sql, params, error as Error);
-  }
 }
 
 /** `INSERT INTO t (…) VALUES (…)`, or `SELECT … FROM upd` inside the CTE. */
