@@ -9,6 +9,7 @@ import { Casework1763700007000 } from './1763700007000-casework';
 import { Targets1763700008000 } from './1763700008000-targets';
 import { ListIndexes1763700009000 } from './1763700009000-list-indexes';
 import { PipelineYearCounts1763700010000 } from './1763700010000-pipeline-year-counts';
+import { DeadlineReminders1763700011000 } from './1763700011000-deadline-reminders';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS = [
   Targets1763700008000,
   ListIndexes1763700009000,
   PipelineYearCounts1763700010000,
+  DeadlineReminders1763700011000,
 ];

@@ -3,7 +3,6 @@ import { ApplicationDeadlineEntity } from '../src/applications/application.entit
 import { ApplicationsSweepProcessor } from '../src/applications/applications-sweep.processor';
 import { WorkingCalendar } from '../src/calendar/working-calendar.service';
 import { chinaToday } from '../src/grading/dto/grading-facts.dto';
-import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
 import { applicant, event, expectOk, reviewerPool, User } from './helpers/applications';
 import { EXAMPLE_FILINGS } from './helpers/domain-example';
 import { bootTestApp, TestApp, userWithToken } from './helpers/test-app';
@@ -429,24 +428,24 @@ describe('certification applications and their review', () => {
       await t.http.get(`/api/audit?entityType=application&entityId=${app.id}&pageSize=100`, t.adminToken)
     ).json();
     expect(audit.items.filter((a: { event: string }) => a.event === 'ACCEPT')).toHaveLength(1);
-    // The losers wrote no deadline and scheduled no reminder: one review deadline, one reminder for it.
+    // The losers wrote no deadline: one review deadline beside the acceptance one.
     const accepted = results.find((r) => r.statusCode === 200)!.json();
     await asRead(accepted, others[results.findIndex((r) => r.statusCode === 200)].token);
     expect(accepted.deadlines.map((d: { kind: string; status: string }) => `${d.kind}:${d.status}`)).toEqual([
       'acceptance:met',
       'review:open',
     ]);
-    const reminders = await t.app
+    const rows = await t.app
       .get(DataSource)
-      .getRepository(OutboxEventEntity)
-      .find({ where: { aggregateId: app.id, topic: 'application.deadline_set' } });
-    expect(reminders.map((r) => r.payload.kind).sort()).toEqual(['acceptance', 'acceptance', 'review']);
+      .getRepository(ApplicationDeadlineEntity)
+      .find({ where: { applicationId: app.id } });
+    expect(rows.map((r) => `${r.kind}:${r.status}`).sort()).toEqual(['acceptance:met', 'review:open']);
     const withdrawn = await expectOk(await event(t, app.id, { type: 'WITHDRAW', reason: '暂缓申报' }, user.token));
     expect(withdrawn.state).toBe('withdrawn');
     expect(withdrawn.deadlines.every((d: { status: string }) => d.status !== 'open')).toBe(true);
   });
 
-  it('reminds the caseworkers when a deadline falls due, and lists the application as overdue', async () => {
+  it('reminds the caseworkers once when a deadline falls due, again when it moves, and lists it as overdue', async () => {
     const { enterprise, user } = await applicant(t, cw);
     const app = await expectOk(
       await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'high_tech' }, user.token),
@@ -456,21 +455,45 @@ describe('certification applications and their review', () => {
     const deadline = await db
       .getRepository(ApplicationDeadlineEntity)
       .findOneByOrFail({ applicationId: app.id, kind: 'acceptance' });
-    // Fake clock: the acceptance deadline passed yesterday without anyone acting.
+    const reminders = async () =>
+      (await t.http.get('/api/notifications?unread=true&pageSize=100', cw2.token))
+        .json()
+        .items.filter(
+          (n: { kind: string; payload: { applicationId: string } }) =>
+            n.kind === 'application.deadline_due' && n.payload.applicationId === app.id,
+        );
+    // Fake clock: the acceptance deadline falls due on 2026-01-05.
     await db.getRepository(ApplicationDeadlineEntity).update({ id: deadline.id }, { dueOn: '2026-01-05' });
+    await sweep.remindDeadlines('2026-01-04');
+    expect(await reminders()).toHaveLength(0);
+    // A late sweep (the workers were down on the day) and a repeated one: one reminder.
+    await sweep.remindDeadlines('2026-01-06');
+    await sweep.remindDeadlines('2026-01-07');
+    expect(await reminders()).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ dueOn: '2026-01-05' }) }),
+    ]);
+    expect(await db.getRepository(ApplicationDeadlineEntity).findOneByOrFail({ id: deadline.id })).toMatchObject({
+      remindedFor: '2026-01-05',
+    });
+    // A reminder job scheduled by an earlier version for the same due date adds nothing.
     await sweep.remind({ deadlineId: deadline.id, dueOn: '2026-01-05' });
-    await sweep.remind({ deadlineId: deadline.id, dueOn: '2026-01-05' });
-    const notes = (await t.http.get('/api/notifications?unread=true', cw2.token)).json();
-    expect(
-      notes.items.filter(
-        (n: { kind: string; payload: { applicationId: string } }) =>
-          n.kind === 'application.deadline_due' && n.payload.applicationId === app.id,
-      ),
-    ).toHaveLength(1);
+    expect(await reminders()).toHaveLength(1);
     const overdue = (await t.http.get(`/api/applications?overdue=true&enterpriseId=${enterprise.id}`, cw.token)).json();
     expect(overdue).toMatchObject({ total: 1, items: [{ id: app.id, overdue: true }] });
-    // A reminder for a due date that has since moved does nothing.
+    // The due date moves (a resumed clock): the new date is reminded too; an old job for a past date does nothing.
+    await db.getRepository(ApplicationDeadlineEntity).update({ id: deadline.id }, { dueOn: '2026-01-09' });
     await sweep.remind({ deadlineId: deadline.id, dueOn: '2026-01-02' });
-    expect((await t.http.get('/api/notifications?unread=true', cw2.token)).json().total).toBe(notes.total);
+    expect(await reminders()).toHaveLength(1);
+    await sweep.remindDeadlines('2026-01-09');
+    expect((await reminders()).map((n: { payload: { dueOn: string } }) => n.payload.dueOn).sort()).toEqual([
+      '2026-01-05',
+      '2026-01-09',
+    ]);
+    // Paused (back with the enterprise) when the sweep comes: no reminder for its due date.
+    await db
+      .getRepository(ApplicationDeadlineEntity)
+      .update({ id: deadline.id }, { dueOn: '2026-01-12', status: 'paused' });
+    await sweep.remindDeadlines('2026-01-12');
+    expect(await reminders()).toHaveLength(2);
   });
 });

@@ -117,6 +117,16 @@ describe.each(drivers)('job queue contract: $name driver', ({ make }) => {
     expect(ticks).toBeGreaterThanOrEqual(2);
     expect(ticks).toBeLessThanOrEqual(6);
   });
+
+  it('runs a cron schedule read in a named time zone (both queues hand it to their cron parser)', async () => {
+    await queue.addRepeatable(
+      'zoned',
+      { key: 'z' },
+      { key: 'zoned-every-second', cron: '* * * * * *', tz: 'Asia/Shanghai' },
+    );
+    await waitFor(() => seen.some((s) => s.name === 'zoned'));
+    expect(seen.find((s) => s.name === 'zoned')!.data).toEqual({ key: 'z' });
+  });
 });
 
 describe('start-up check of job handlers', () => {

@@ -51,12 +51,15 @@ describe('transactional outbox', () => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const { id } = await createEnterprise(t);
-      await t.app.get(TransitionService).applyIn(db.manager, {
-        machineId: TIER_MACHINE_ID,
-        entityId: id,
-        event: { type: 'EXITED', reason: 'closed' },
-        actor: SYSTEM_ACTOR,
-      });
+      // applyIn, not apply: the test decides when the relay runs (apply would nudge it).
+      await t.app.get(TransactionRunner).run((manager) =>
+        t.app.get(TransitionService).applyIn(manager, {
+          machineId: TIER_MACHINE_ID,
+          entityId: id,
+          event: { type: 'EXITED', reason: 'closed' },
+          actor: SYSTEM_ACTOR,
+        }),
+      );
       ids.push(id);
     }
     return ids;

@@ -20,6 +20,8 @@ describe('enterprise registry', () => {
         name: '厦门星河科技有限公司',
         district: '思明区',
         registeredOn: '2020-05-06',
+        // Characters JSON escapes: PostgreSQL writes the read's JSON, and it must be the same bytes.
+        address: '软件园二期 "观日路" 24号\\B栋\n\t3F \u0001 / 😀',
         contact: { name: '李雷', phone: '0592-1234567' },
       },
       caseworker.token,
@@ -31,6 +33,7 @@ describe('enterprise registry', () => {
     const read = await t.http.get(`/api/enterprises/${created.json().id}`, caseworker.token);
     expect(read.json()).toEqual(created.json());
     expect(read.body).toBe(created.body);
+    expect(read.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(read.json()).toMatchObject({ registeredOn: '2020-05-06', contact: { name: '李雷', phone: '0592-1234567' } });
     expect(
       (await t.http.get(`/api/enterprises/00000000-0000-4000-8000-000000000000`, caseworker.token)).statusCode,

@@ -4,12 +4,15 @@ import { AuditEventEntity } from '../src/audit/audit-event.entity';
 import { auditRow } from '../src/audit/audit-log';
 import { SYSTEM_ACTOR } from '../src/auth/actor';
 import { DomainError } from '../src/common/domain-error';
+import { TransactionRunner } from '../src/database/transaction-runner';
 import { EnterpriseEntity } from '../src/enterprises/enterprise.entity';
 import { TIER_MACHINE_ID, TIER_MACHINE_VERSION } from '../src/enterprises/tier.machine';
 import { NotificationEntity } from '../src/notifications/notification.entity';
 import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
+import { NotificationsService } from '../src/notifications/notifications.service';
 import { MachineRegistry } from '../src/state/machine-registry';
-import { TransitionService } from '../src/state/transition.service';
+import { TransitionRequest, TransitionService } from '../src/state/transition.service';
+import { Role, UserEntity } from '../src/users/user.entity';
 import { createEnterprise } from './helpers/fixtures';
 import { backend, bootTestApp, TestApp } from './helpers/test-app';
 
@@ -24,14 +27,16 @@ describe('one way to change state: the transition service', () => {
   });
   afterAll(() => t.close());
 
-  const exit = (entityId: string, extra: object = {}) =>
-    transitions.apply({
-      machineId: TIER_MACHINE_ID,
-      entityId,
-      event: { type: 'EXITED', reason: 'moved out' },
-      actor: SYSTEM_ACTOR,
-      ...extra,
-    });
+  /** The tier machine's EXITED for `entityId`, with `extra` request fields. */
+  const exitRequest = (entityId: string, extra: Partial<TransitionRequest> = {}): TransitionRequest => ({
+    machineId: TIER_MACHINE_ID,
+    entityId,
+    event: { type: 'EXITED', reason: 'moved out' },
+    actor: SYSTEM_ACTOR,
+    ...extra,
+  });
+  const exit = (entityId: string, extra: Partial<TransitionRequest> = {}) =>
+    transitions.apply(exitRequest(entityId, extra));
 
   it('lets exactly one of 20 concurrent events win; the rest get 409 and the audit log has one entry', async () => {
     const { id } = await createEnterprise(t);
@@ -140,7 +145,12 @@ describe('one way to change state: the transition service', () => {
     const stale = await transitions.load(db.manager, t.app.get(MachineRegistry).get(TIER_MACHINE_ID), id);
     await exit(id);
     // The row was read before the other change committed: only the version-checked write can notice. Run on the
-    // bare manager (autocommit), so anything the statement wrote before refusing would stay.
+    // bare manager (autocommit), so anything the statement wrote before refusing would stay. SQLite writes a
+    // transition in several statements, so there the service refuses to run without a transaction at all.
+    const refusal =
+      backend() === 'postgres'
+        ? { status: 409, code: 'CONCURRENT_UPDATE' }
+        : { message: expect.stringContaining('run it in TransactionRunner.run') };
     await expect(
       transitions.applyIn(db.manager, {
         machineId: TIER_MACHINE_ID,
@@ -150,7 +160,7 @@ describe('one way to change state: the transition service', () => {
         loaded: stale,
         writes: extraWrites(id, 'lost'),
       }),
-    ).rejects.toMatchObject({ status: 409, code: 'CONCURRENT_UPDATE' });
+    ).rejects.toMatchObject(refusal);
     expect(await db.getRepository(AuditEventEntity).count({ where: { entityId: id, event: 'RECOGNISED' } })).toBe(0);
     expect(await db.getRepository(AuditEventEntity).count({ where: { entityId: id, event: 'lost' } })).toBe(0);
     expect(
@@ -211,11 +221,7 @@ describe('one way to change state: the transition service', () => {
     const first = { kept: note('kept', 'old'), updated: note('updated', 'old') };
     await db.getRepository(NotificationEntity).insert([first.kept, first.updated]);
     const onKey = ['userId', 'dedupeKey'];
-    await transitions.apply({
-      machineId: TIER_MACHINE_ID,
-      entityId: id,
-      event: { type: 'EXITED', reason: 'moved out' },
-      actor: SYSTEM_ACTOR,
+    await exit(id, {
       writes: () => ({
         rows: [
           { entity: NotificationEntity, row: note('kept', 'new'), conflictOn: onKey, onConflict: 'ignore' as const },
@@ -234,5 +240,86 @@ describe('one way to change state: the transition service', () => {
     ]);
     expect(rows.find((r) => r.dedupeKey === 'updated')!.id).toBe(first.updated.id);
     expect(rows.find((r) => r.dedupeKey === 'kept')!.id).toBe(first.kept.id);
+  });
+
+  it('writes a row per row a query finds (forEach), without a transaction where the write is one statement', async () => {
+    const { id } = await createEnterprise(t);
+    const now = new Date();
+    const user = (role: Role, active: boolean, enterpriseId: string | null = null) => ({
+      id: randomUUID(),
+      username: `u-${randomUUID().slice(0, 8)}`,
+      passwordHash: 'x',
+      role,
+      displayName: null,
+      expertise: null,
+      enterpriseId,
+      active,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const staff = user('enterprise', true, id);
+    const left = user('enterprise', false, id);
+    const named = user('caseworker', false);
+    await db.getRepository(UserEntity).insert([staff, left, named] as UserEntity[]);
+    const key = `test:${id}`;
+    const had: NotificationEntity = {
+      id: randomUUID(),
+      userId: staff.id,
+      kind: 'test',
+      dedupeKey: key,
+      payload: { text: 'old' },
+      createdAt: now,
+      readAt: null,
+    };
+    await db.getRepository(NotificationEntity).insert(had);
+    const notifications = t.app.get(NotificationsService);
+    await t.app.get(TransactionRunner).readThenWrite((manager) =>
+      transitions.applyIn(
+        manager,
+        exitRequest(id, {
+          writes: () => ({
+            rows: [
+              notifications.writeFor({ enterpriseId: id, userIds: [named.id, null] }, 'test', key, { text: 'new' })!,
+              notifications.writeFor({ roles: ['reviewer'] }, 'test', key, { text: 'new' })!,
+            ],
+          }),
+        }),
+      ),
+    );
+    const rows = await db.getRepository(NotificationEntity).find({ where: { dedupeKey: key } });
+    const reviewers = await db.getRepository(UserEntity).find({ where: { role: 'reviewer', active: true } });
+    // Active users of the enterprise and the named user (active or not); the one who had the key keeps its old row.
+    expect(rows.map((r) => r.userId).sort()).toEqual([staff.id, named.id, ...reviewers.map((r) => r.id)].sort());
+    expect(rows.find((r) => r.userId === staff.id)!.payload).toEqual({ text: 'old' });
+    expect(rows.find((r) => r.userId === named.id)).toMatchObject({
+      kind: 'test',
+      payload: { text: 'new' },
+      readAt: null,
+    });
+    const ids = rows.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const fresh of ids)
+      expect(fresh).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await db.getRepository(EnterpriseEntity).findOneByOrFail({ id })).toMatchObject({ state: 'exited' });
+  });
+
+  it('refuses a transition with alsoWrite outside a transaction: its writes would not commit together', async () => {
+    const { id } = await createEnterprise(t);
+    let ran = false;
+    const attempt = t.app.get(TransactionRunner).readThenWrite((manager) =>
+      transitions.applyIn(
+        manager,
+        exitRequest(id, {
+          alsoWrite: async () => {
+            ran = true;
+          },
+        }),
+      ),
+    );
+    // On SQLite readThenWrite is a transaction, so there the transition runs.
+    if (backend() === 'postgres') await expect(attempt).rejects.toThrow('run it in TransactionRunner.run');
+    else await expect(attempt).resolves.toMatchObject({ to: 'exited' });
+    expect(ran).toBe(backend() !== 'postgres');
   });
 });

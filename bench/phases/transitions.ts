@@ -161,9 +161,7 @@ export async function transitionsPhase(ctx: BenchContext): Promise<Section> {
     'for enterprises graded red, high-tech ones for blue, so every SUBMIT passes. Each transition is the full production',
   );
   p('path: JWT, validation, policy (separation of duties), the machine, the version-checked write with its audit and');
-  p(
-    'outbox rows, deadlines, notifications; the worker relays and processes the outbox rows meanwhile (its CPU is in the',
-  );
+  p('outbox rows, deadlines, notifications; the worker relays the outbox rows meanwhile (its CPU is in the');
   p(
     `table). pgbench runs the TPC-B-like script (\`pgbench -c ${clients} -j 2 -T ${Math.round(seconds)}\`, scale ${clients}) on a database of`,
   );

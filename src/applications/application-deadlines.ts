@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { WorkingCalendar } from '../calendar/working-calendar.service';
-import type { OutboxMessage } from '../outbox/outbox-writer';
 import type { TransitionWrites } from '../state/transition.service';
 import { ApplicationDeadlineEntity, DeadlineKind } from './application.entities';
 import type { ApplicationSettings } from './application-settings';
@@ -12,16 +11,16 @@ export interface DeadlinePlan {
   rows: ApplicationDeadlineEntity[];
   /** The rows to write (whole rows: upserted on application and kind). */
   changed: ApplicationDeadlineEntity[];
-  /** `application.deadline_set` for each deadline started or resumed (its reminder is scheduled from the outbox). */
-  outbox: OutboxMessage[];
 }
 
 /**
  * Service deadlines as rows (never machine timers): acceptance runs from submission, review from acceptance. A return
  * to the enterprise pauses the acceptance clock with the working days left; resubmission resumes it.
  * The caller reads the rows with the application and hands the plan to the transition as `writes`, so the deadline
- * rows and reminders are written in the transition's own statement (a lost race writes none of them). Reading them
- * before the version-checked UPDATE is safe: deadlines only change with a transition, which bumps that version.
+ * rows are written in the transition's own statement (a lost race writes none of them). Reading them
+ * before the version-checked UPDATE is safe: deadlines only change with a transition, which bumps that version
+ * (apart from `remindedFor`, which the reminder sweep sets; a transition may write back the value it read, and the
+ * reminder's notification key still keeps a due date from being reminded twice).
  */
 export class ApplicationDeadlines {
   constructor(
@@ -38,7 +37,7 @@ export class ApplicationDeadlines {
     today: string,
   ): Promise<DeadlinePlan> {
     const byKind = new Map(current.map((r) => [r.kind, r]));
-    const plan: DeadlinePlan = { rows: [], changed: [], outbox: [] };
+    const plan: DeadlinePlan = { rows: [], changed: [] };
     const change = (row: ApplicationDeadlineEntity, patch: Partial<ApplicationDeadlineEntity>) => {
       const next = { ...row, ...patch, updatedAt: new Date() };
       byKind.set(row.kind, next);
@@ -49,14 +48,8 @@ export class ApplicationDeadlines {
       if (row && row.status === 'open') return;
       const remaining = row?.status === 'paused' ? (row.remainingDays ?? days) : days;
       const dueOn = await this.calendar.addWorkingDays(today, remaining, this.manager);
-      const base = row ?? { id: randomUUID(), applicationId, kind, startedOn: today };
+      const base = row ?? { id: randomUUID(), applicationId, kind, startedOn: today, remindedFor: null };
       change(base as ApplicationDeadlineEntity, { status: 'open', dueOn, remainingDays: null, metOn: null });
-      plan.outbox.push({
-        topic: 'application.deadline_set',
-        aggregateType: 'application',
-        aggregateId: applicationId,
-        payload: { deadlineId: base.id, kind, dueOn },
-      });
     };
     const meet = (kind: DeadlineKind) => {
       const row = byKind.get(kind);
@@ -92,7 +85,6 @@ export class ApplicationDeadlines {
         row,
         conflictOn: ['applicationId', 'kind'],
       })),
-      outbox: plan.outbox,
     };
   }
 }

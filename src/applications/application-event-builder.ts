@@ -48,7 +48,11 @@ export class ApplicationEventBuilder {
     if (extra.length)
       throw validationFailed(extra.map((field) => ({ field, reason: `${field} does not belong to ${dto.type}` })));
     const by = actor.id ?? 'system';
-    const result: { event: ApplicationEvent; evaluation?: unknown } = { event: { type: dto.type } as ApplicationEvent };
+    // `rows`: what the event records beside the transition, written in the transition's own statement.
+    const result: { event: ApplicationEvent; evaluation?: unknown; rows: RowWrite[] } = {
+      event: { type: dto.type } as ApplicationEvent,
+      rows: [],
+    };
     switch (dto.type) {
       case 'SUBMIT': {
         const { pinned, evaluation } = await this.pin(app, today);
@@ -80,7 +84,7 @@ export class ApplicationEventBuilder {
           type: 'DECLINE',
           by,
           reason: dto.reason!,
-          replacement: await this.replace(app, context, by, dto.reason!),
+          replacement: await this.replace(app, context, by, dto.reason!, result.rows),
         };
         break;
       case 'SCORE':
@@ -175,19 +179,31 @@ export class ApplicationEventBuilder {
     }
   }
 
-  /** A declining member records a conflict with the enterprise and is replaced under the same rules. */
-  private async replace(app: ApplicationEntity, context: ApplicationContext, by: string, reason: string) {
+  /**
+   * A declining member records a conflict with the enterprise (added to `rows`) and is replaced under the same rules;
+   * the member is on the panel, so the draw excludes them before the conflict is written.
+   */
+  private async replace(
+    app: ApplicationEntity,
+    context: ApplicationContext,
+    by: string,
+    reason: string,
+    rows: RowWrite[],
+  ) {
     if (
       !(await this.manager.exists(ReviewerConflictEntity, {
         where: { reviewerId: by, enterpriseId: app.enterpriseId },
       }))
     )
-      await this.manager.insert(ReviewerConflictEntity, {
-        id: randomUUID(),
-        reviewerId: by,
-        enterpriseId: app.enterpriseId,
-        reason: `declined application ${app.id}: ${reason}`,
-        createdAt: new Date(),
+      rows.push({
+        entity: ReviewerConflictEntity,
+        row: {
+          id: randomUUID(),
+          reviewerId: by,
+          enterpriseId: app.enterpriseId,
+          reason: `declined application ${app.id}: ${reason}`,
+          createdAt: new Date(),
+        },
       });
     const { pool, excluded } = await this.pool(app, [
       ...context.panel.map((m) => m.id),

@@ -98,6 +98,10 @@ export class ApplicationDeadlineEntity {
   @Column({ name: 'met_on', type: 'date', nullable: true })
   metOn: string | null;
 
+  /** The due date whose reminder has gone out (the daily sweep reminds each due date once). */
+  @Column({ name: 'reminded_for', type: 'date', nullable: true })
+  remindedFor: string | null;
+
   @Column({ name: 'updated_at' })
   updatedAt: Date;
 }

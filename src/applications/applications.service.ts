@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, In, Not } from 'typeorm';
+import { hydrate, readRows, selectColumns } from '../database/entity-rows';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
@@ -14,7 +15,6 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { chinaToday } from '../grading/dto/grading-facts.dto';
 import { GradingService } from '../grading/grading.service';
-import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationsService, Recipients } from '../notifications/notifications.service';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { MachineRegistry } from '../state/machine-registry';
@@ -54,6 +54,8 @@ export class ApplicationsService implements OnModuleInit {
     private readonly ownership: OwnershipRegistry,
     private readonly relay: OutboxRelay,
   ) {}
+
+  private withDeadlinesSql?: string;
 
   onModuleInit() {
     this.machines.register({
@@ -139,13 +141,11 @@ export class ApplicationsService implements OnModuleInit {
   /** Applies a client's event: policy first (403/404), then the machine through the transition service (409). */
   async send(id: string, dto: ApplicationEventDto, actor: Actor) {
     const today = chinaToday();
-    const { result, deadlines } = await this.tx.run(async (manager) => {
+    // Reads, then the transition's one version-checked statement: no transaction needed on PostgreSQL (a row changed
+    // since it was read is a 409), so none is held open while the event is built.
+    const { result, deadlines } = await this.tx.readThenWrite(async (manager) => {
       // The application and its deadlines in one read; the transition returns the row as written.
-      const app = (await manager
-        .createQueryBuilder(ApplicationEntity, 'a')
-        .leftJoinAndMapMany('a.deadlines', ApplicationDeadlineEntity, 'd', 'd.application_id = a.id')
-        .where('a.id = :id', { id })
-        .getOne()) as (ApplicationEntity & { deadlines: ApplicationDeadlineEntity[] }) | null;
+      const app = await this.readWithDeadlines(manager, id);
       if (!app) throw notFound('application', id);
       const context = app.snapshot.context as ApplicationContext;
       const denied = refusal(dto.type, actor, this.subject(app));
@@ -187,11 +187,11 @@ export class ApplicationsService implements OnModuleInit {
         writes: async (next) => {
           const deadlines = new ApplicationDeadlines(manager, this.calendar, this.settings);
           plan = await deadlines.plan(id, app.deadlines, dto.type, next.to, today);
-          const { rows = [], outbox } = ApplicationDeadlines.writes(plan);
+          const { rows = [] } = ApplicationDeadlines.writes(plan);
           const ctx = next.snapshot.context as ApplicationContext;
           const reviewers = ['DRAW_PANEL', 'DECLINE', 'SCORE'].includes(dto.type) ? reviewerRows(id, ctx.panel) : [];
-          const notifications = await this.notify(manager, app, dto.type, next.to, ctx);
-          return { rows: [...rows, ...reviewers, ...notifications], outbox };
+          const notifications = this.notify(app, dto.type, next.to, ctx);
+          return { rows: [...built.rows, ...rows, ...reviewers, ...notifications] };
         },
       });
       return { result, deadlines: plan!.rows };
@@ -353,43 +353,46 @@ export class ApplicationsService implements OnModuleInit {
     return types.filter((type) => type !== 'CLOSE_NOTICE' && !refusal(type, actor, this.subject(app)));
   }
 
+  /** The application and its deadlines: one prepared statement, the first read of every event. */
+  private async readWithDeadlines(manager: EntityManager, id: string) {
+    this.withDeadlinesSql ??=
+      `SELECT ${selectColumns(manager, ApplicationEntity, 'a')}, ` +
+      `${selectColumns(manager, ApplicationDeadlineEntity, 'd', 'd.')} ` +
+      `FROM applications a LEFT JOIN application_deadlines d ON d.application_id = a.id WHERE a.id = $1`;
+    const raw = await readRows(manager, this.withDeadlinesSql, [id]);
+    if (!raw.length) return null;
+    const app = hydrate(manager, manager.dataSource.getMetadata(ApplicationEntity), raw[0]) as ApplicationEntity;
+    const deadlineMeta = manager.dataSource.getMetadata(ApplicationDeadlineEntity);
+    const deadlines = raw
+      .filter((r) => r['d.id'] !== null)
+      .map((r) => hydrate(manager, deadlineMeta, r, 'd.') as ApplicationDeadlineEntity);
+    return Object.assign(app, { deadlines });
+  }
+
   private deadlines(applicationId: string) {
     return this.dataSource
       .getRepository(ApplicationDeadlineEntity)
       .find({ where: { applicationId }, order: { startedOn: 'ASC', kind: 'ASC' } });
   }
 
-  /** The notifications an event raises, as rows for the transition (a user who has the key already is skipped). */
-  private async notify(
-    manager: EntityManager,
-    app: ApplicationEntity,
-    type: string,
-    to: string,
-    ctx: ApplicationContext,
-  ): Promise<RowWrite[]> {
+  /** The notifications an event raises, as writes for the transition (a user who has the key already is skipped). */
+  private notify(app: ApplicationEntity, type: string, to: string, ctx: ApplicationContext): RowWrite[] {
     const key = `application:${app.id}:${type}:${to}:${app.version}`;
     const payload = { applicationId: app.id, targetTier: app.targetTier, state: to };
-    const rows: NotificationEntity[] = [];
-    const add = async (recipients: Recipients, kind: string, extra: Record<string, unknown> = {}) =>
-      rows.push(...(await this.notifications.rowsFor(manager, recipients, kind, key, { ...payload, ...extra })));
+    const writes: RowWrite[] = [];
+    const add = (recipients: Recipients, kind: string, extra: Record<string, unknown> = {}) => {
+      const write = this.notifications.writeFor(recipients, kind, key, { ...payload, ...extra });
+      if (write) writes.push(write);
+    };
     if (type === 'RETURN')
-      await add({ enterpriseId: app.enterpriseId }, 'application.returned', { reason: ctx.returnReason });
+      add({ enterpriseId: app.enterpriseId }, 'application.returned', { reason: ctx.returnReason });
     if (type === 'DECIDE' || (type === 'RESOLVE_OBJECTION' && to === 'rejected'))
-      await add({ enterpriseId: app.enterpriseId }, 'application.decided', { decision: ctx.decision });
+      add({ enterpriseId: app.enterpriseId }, 'application.decided', { decision: ctx.decision });
     if (type === 'SUBMIT')
-      await add({ userIds: [app.assigneeId], roles: app.assigneeId ? [] : ['caseworker'] }, 'application.submitted');
+      add({ userIds: [app.assigneeId], roles: app.assigneeId ? [] : ['caseworker'] }, 'application.submitted');
     if (type === 'DRAW_PANEL' || type === 'DECLINE')
-      await add(
-        { userIds: ctx.panel.filter((m) => m.status === 'pending').map((m) => m.id) },
-        'application.review_assigned',
-      );
-    if (to === 'reviewed' || to === 'objection_review')
-      await add({ roles: ['manager'] }, 'application.awaiting_decision');
-    return rows.map((row) => ({
-      entity: NotificationEntity,
-      row,
-      conflictOn: ['userId', 'dedupeKey'],
-      onConflict: 'ignore' as const,
-    }));
+      add({ userIds: ctx.panel.filter((m) => m.status === 'pending').map((m) => m.id) }, 'application.review_assigned');
+    if (to === 'reviewed' || to === 'objection_review') add({ roles: ['manager'] }, 'application.awaiting_decision');
+    return writes;
   }
 }

@@ -8,8 +8,8 @@
  * A batch is sent on `setImmediate`, after the I/O callbacks of the current turn, so a lone request waits for no
  * timer. At most `maxInFlight` batches are at the database at once; reads that arrive meanwhile wait for one to
  * return and then go together (as a database's group commit does), so batches grow with the load instead of the
- * load turning into more statements. `maxBatch` bounds the parameter list (a full batch goes at once). A failed query fails every read of its
- * batch.
+ * load turning into more statements. `maxBatch` bounds the parameter list (a full batch goes at once). A failed query
+ * fails every read of its batch.
  */
 export class CoalescedReader<K, V> {
   private pending = new Map<K, { resolve: (v: V | undefined) => void; reject: (e: unknown) => void }[]>();

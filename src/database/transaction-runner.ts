@@ -25,4 +25,23 @@ export class TransactionRunner {
     this.tail = result.catch(() => undefined);
     return result;
   }
+
+  /**
+   * For work that reads and then writes exactly one statement that checks what it read (a transition's
+   * version-checked write, `writeTransition`). On PostgreSQL no transaction is opened: each read takes a pooled
+   * connection and sees what is committed at that moment, as it would inside a READ COMMITTED transaction, and the one
+   * write is atomic on its own and refuses a row that changed since it was read. That saves the BEGIN and COMMIT
+   * round trips (two of a transition's five) and holds no connection while the request computes between its reads.
+   * Work that writes anything else must use `run`: `isolated(manager)` tells the transition service which it got.
+   * On SQLite the write is several statements, so this is `run`.
+   */
+  readThenWrite<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.serialise) return this.run(work);
+    return work(this.dataSource.manager);
+  }
+
+  /** Whether writes through this manager commit together (a transaction, not `readThenWrite`'s pooled manager). */
+  static isolated(manager: EntityManager): boolean {
+    return !!manager.queryRunner?.isTransactionActive;
+  }
 }

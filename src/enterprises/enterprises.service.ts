@@ -26,27 +26,33 @@ const SORT_COLUMNS: Record<string, string> = {
   score: 'e.tech_sme_score',
 };
 
-/** `toEnterpriseView` in SQL: its fields, in its order, with the timestamps as the ISO text `toISOString` writes. */
+/**
+ * `JSON.stringify(toEnterpriseView(row))` in SQL: its fields in its order, timestamps as the ISO text `toISOString`
+ * writes, `contact` (simple-json text) as the JSON it holds. row_to_json writes compact JSON as JSON.stringify does, so
+ * the answer is the same bytes; the API sends it as it comes, with no parse and no re-serialisation.
+ */
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const VIEWS_BY_IDS_SQL = `SELECT id, uscc, name, district, registered_on::text AS "registeredOn", industry, address, contact,
-  state AS tier, colour, tech_sme_score AS "techSmeScore", gap_count AS "gapCount", caseworker_id AS "caseworkerId",
-  version, ${ISO('created_at')} AS "createdAt", ${ISO('updated_at')} AS "updatedAt" FROM enterprises WHERE id = ANY($1)`;
+const VIEW_BODIES_BY_IDS_SQL = `SELECT v.id, row_to_json(v)::text AS body FROM (SELECT id, uscc, name, district,
+  registered_on::text AS "registeredOn", industry, address, contact::json AS contact, state AS tier, colour,
+  tech_sme_score AS "techSmeScore", gap_count AS "gapCount", caseworker_id AS "caseworkerId", version,
+  ${ISO('created_at')} AS "createdAt", ${ISO('updated_at')} AS "updatedAt" FROM enterprises WHERE id = ANY($1)) v`;
+
+/** One enterprise's view as the JSON text of the answer. */
+interface ViewBody {
+  id: string;
+  body: string;
+}
 
 /** The registry: who the enterprises are. Grading, tiers and indicators hang off the rows kept here. */
 @Injectable()
 export class EnterprisesService implements OnModuleInit {
   /**
-   * PostgreSQL: the view rows of concurrent `get`s, one prepared statement per batch, one batch at the database at a
-   * time (with two in flight batches were smaller and the API spent 0.048–0.053 ms of CPU per request, with one
+   * PostgreSQL: the view bodies of concurrent `getJson`s, one prepared statement per batch, one batch at the database
+   * at a time (with two in flight batches were smaller and the API spent 0.048–0.053 ms of CPU per request, with one
    * 0.043–0.046 ms; p99 stayed under 5 ms at 32 clients).
    */
-  private readonly views = new CoalescedReader<string, EnterpriseView>(
-    async (ids) => {
-      const rows = await preparedQuery(this.dataSource.manager, VIEWS_BY_IDS_SQL, [ids]);
-      // simple-json is text in the table; the rest is already the view.
-      for (const row of rows) row.contact = row.contact === null ? null : JSON.parse(row.contact);
-      return rows as EnterpriseView[];
-    },
+  private readonly views = new CoalescedReader<string, ViewBody>(
+    async (ids) => (await preparedQuery(this.dataSource.manager, VIEW_BODIES_BY_IDS_SQL, [ids])) as ViewBody[],
     (row) => row.id,
     256,
     1,
@@ -136,16 +142,16 @@ export class EnterprisesService implements OnModuleInit {
   }
 
   /**
-   * The registry's hottest read. On PostgreSQL: only the view's columns (not the machine snapshot), by a named prepared
-   * statement on the driver's pool that skips building the query and hydrating an entity, and the reads that arrive
-   * together share one statement (`CoalescedReader`; BENCHMARKS.md, `GET /api/enterprises/:id`). SQLite reads through
-   * the entity as everywhere else.
+   * The enterprise's view as the JSON text of the answer: the registry's hottest read. On PostgreSQL the database
+   * writes the JSON of the view's columns only (not the machine snapshot), by a named prepared statement on the
+   * driver's pool, and the reads that arrive together share one statement (`CoalescedReader`; BENCHMARKS.md,
+   * `GET /api/enterprises/:id`). SQLite reads through the entity as everywhere else.
    */
-  async get(id: string): Promise<EnterpriseView> {
-    if (!this.tx.isPostgres) return toEnterpriseView(await this.load(this.dataSource.manager, id));
+  async getJson(id: string): Promise<string> {
+    if (!this.tx.isPostgres) return JSON.stringify(toEnterpriseView(await this.load(this.dataSource.manager, id)));
     const view = await this.views.load(id);
     if (!view) throw notFound('enterprise', id);
-    return view;
+    return view.body;
   }
 
   async load(manager: EntityManager, id: string): Promise<EnterpriseEntity> {

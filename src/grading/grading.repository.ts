@@ -1,4 +1,5 @@
 import { EntityManager, In } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query';
 import { CertificationEntity } from '../certifications/certification.entity';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { AnnualIndicatorsEntity } from '../indicators/annual-indicators.entity';
@@ -70,7 +71,7 @@ export class GradingRepository {
    */
   async loadOne(id: string): Promise<GradingInput | null> {
     if (this.manager.connection.options.type !== 'postgres') return (await this.load([id]))[0] ?? null;
-    const rows = (await this.manager.query(LOAD_ONE_SQL, [id])) as {
+    const rows = (await preparedQuery(this.manager, LOAD_ONE_SQL, [id])) as {
       id: string;
       registeredOn: string;
       state: string;

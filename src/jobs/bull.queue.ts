@@ -45,7 +45,10 @@ export class BullJobQueue implements JobQueue {
     await withTimeout(
       this.queue.add(name, data, {
         jobId: options.key,
-        repeat: options.cron ? { cron: options.cron } : { every: options.everyMs ?? 60_000 },
+        // `tz` only when given: it is part of Bull's repeat key, so adding it to a schedule would register a second one.
+        repeat: options.cron
+          ? { cron: options.cron, ...(options.tz ? { tz: options.tz } : {}) }
+          : { every: options.everyMs ?? 60_000 },
         removeOnComplete: { age: 86_400 },
         removeOnFail: { age: 7 * 86_400 },
       }),

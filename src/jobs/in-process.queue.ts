@@ -64,7 +64,9 @@ export class InProcessJobQueue implements JobQueue {
     if (this.repeatables.has(options.key) || this.closed) return;
     const next = () => {
       const delay = options.cron
-        ? parseExpression(options.cron).next().getTime() - Date.now()
+        ? parseExpression(options.cron, options.tz ? { tz: options.tz } : {})
+            .next()
+            .getTime() - Date.now()
         : (options.everyMs ?? 60_000);
       const timer = setTimeout(
         () => {

@@ -13,6 +13,8 @@ export interface RepeatOptions {
   /** Stable key: registering the same repeatable twice (several processes, restarts) keeps one schedule. */
   key: string;
   cron?: string;
+  /** The IANA time zone `cron` is read in (default: the server's); a new schedule should name it. */
+  tz?: string;
   everyMs?: number;
 }
 

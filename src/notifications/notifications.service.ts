@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { notFound } from '../common/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
-import { Role, UserEntity } from '../users/user.entity';
+import { NEW_ID, RowWrite, writeRows } from '../state/transition-sql';
+import type { Role } from '../users/user.entity';
 import { NotificationEntity } from './notification.entity';
 
 /** Who should hear of something: named users, everyone with a role, or the users of an enterprise. */
@@ -26,61 +26,51 @@ export class NotificationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
+  /** Notifies inside the caller's transaction, in one statement; returns how many users were notified now. */
   async notifyIn(
     manager: EntityManager,
     to: Recipients,
     kind: string,
     dedupeKey: string,
     payload: Record<string, any>,
-  ) {
-    const candidates = await this.rowsFor(manager, to, kind, dedupeKey, payload);
-    if (!candidates.length) return 0;
-    const existing = new Set(
-      (
-        await manager.find(NotificationEntity, {
-          where: { userId: In(candidates.map((r) => r.userId)), dedupeKey },
-          select: { userId: true },
-        })
-      ).map((n) => n.userId),
-    );
-    const rows = candidates.filter((r) => !existing.has(r.userId));
-    if (rows.length) await manager.insert(NotificationEntity, rows);
-    return rows.length;
+  ): Promise<number> {
+    const write = this.writeFor(to, kind, dedupeKey, payload);
+    return write ? writeRows(manager, write) : 0;
   }
 
   /**
-   * The rows `notifyIn` would insert, before de-duplication: for a writer that inserts them itself, skipping users
-   * who already have the key (unique on user and key: insert with ON CONFLICT DO NOTHING).
+   * The notifications as one write, for a transition's own statement (`writeTransition`) or `notifyIn`: the
+   * recipients are found by the write itself (INSERT … SELECT over users), so nothing reads them first; a user who
+   * already has the key is skipped (unique on user and key: ON CONFLICT DO NOTHING). Named users are notified if they
+   * exist, users found by role or enterprise only while active. Null when there is nobody to ask for.
    */
-  async rowsFor(
-    manager: EntityManager,
-    to: Recipients,
-    kind: string,
-    dedupeKey: string,
-    payload: Record<string, any>,
-  ): Promise<NotificationEntity[]> {
-    const ids = new Set((to.userIds ?? []).filter((id): id is string => !!id));
-    if (to.roles?.length)
-      for (const u of await manager.find(UserEntity, {
-        where: { role: In(to.roles), active: true },
-        select: { id: true },
-      }))
-        ids.add(u.id);
-    if (to.enterpriseId)
-      for (const u of await manager.find(UserEntity, {
-        where: { enterpriseId: to.enterpriseId, active: true },
-        select: { id: true },
-      }))
-        ids.add(u.id);
-    return [...ids].map((userId) => ({
-      id: randomUUID(),
-      userId,
-      kind,
-      dedupeKey,
-      payload,
-      createdAt: new Date(),
-      readAt: null,
-    }));
+  writeFor(to: Recipients, kind: string, dedupeKey: string, payload: Record<string, any>): RowWrite | null {
+    const ids = [...new Set((to.userIds ?? []).filter((id): id is string => !!id))];
+    const roles = to.roles ?? [];
+    if (!ids.length && !roles.length && !to.enterpriseId) return null;
+    const row: Partial<NotificationEntity> = { kind, dedupeKey, payload, createdAt: new Date(), readAt: null };
+    return {
+      entity: NotificationEntity,
+      row,
+      conflictOn: ['userId', 'dedupeKey'],
+      onConflict: 'ignore',
+      forEach: {
+        from: 'users u',
+        // On PostgreSQL one array parameter per list, so the statement's text (a prepared statement's name) does not
+        // change with the number of recipients.
+        where: (param, postgres) =>
+          [
+            ids.length ? `u.id ${postgres ? `= ANY(${param(ids)})` : `IN (${ids.map(param).join(', ')})`}` : '',
+            roles.length
+              ? `(u.active AND u.role ${postgres ? `= ANY(${param(roles)})` : `IN (${roles.map(param).join(', ')})`})`
+              : '',
+            to.enterpriseId ? `(u.active AND u.enterprise_id = ${param(to.enterpriseId)})` : '',
+          ]
+            .filter(Boolean)
+            .join(' OR '),
+        columns: { id: NEW_ID, userId: 'u.id' },
+      },
+    };
   }
 
   async list(actor: Actor, unreadOnly: boolean, page: number, pageSize: number) {

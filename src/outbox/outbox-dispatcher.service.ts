@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JOB_NAMES } from '../jobs/job-names';
-import { hydrate } from '../state/transition-sql';
+import { hydrate } from '../database/entity-rows';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { OUTBOX_SUBSCRIBER, OutboxSubscriber } from './outbox-subscriber.decorator';
 

@@ -1,4 +1,5 @@
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { hydrate } from '../database/entity-rows';
 import { preparedQuery } from '../database/prepared-query';
 
 /**
@@ -10,10 +11,32 @@ export interface RowWrite {
   row: ObjectLiteral;
   conflictOn?: string[];
   onConflict?: 'update' | 'ignore';
+  /**
+   * One row per row that a query over `from` finds (an INSERT … SELECT), instead of the one `row`: so a write whose
+   * rows depend on other tables (a notification for every caseworker) needs no read before it. `columns` maps
+   * properties to SQL expressions over `from` (`NEW_ID` for a fresh uuid); the other properties come from `row`.
+   */
+  forEach?: {
+    from: string;
+    where: (param: (value: unknown) => string, postgres: boolean) => string;
+    columns: Record<string, string | typeof NEW_ID>;
+  };
 }
+
+/** A fresh random uuid (version 4) for each row of a `forEach` write. */
+export const NEW_ID = Symbol('new uuid');
+
+const NEW_ID_SQL = {
+  postgres: 'gen_random_uuid()::text',
+  // SQLite has no uuid function: the same 36-character version 4 layout from random bytes.
+  sqlite:
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || " +
+    "substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))",
+};
 
 interface Column {
   name: string;
+  property: string;
   value: unknown;
 }
 
@@ -36,11 +59,7 @@ export async function writeTransition(
   const postgres = manager.dataSource.options.type === 'postgres';
   const meta = manager.dataSource.getMetadata(entity);
   const q = (name: string) => manager.dataSource.driver.escape(name);
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return postgres ? `$${params.length}` : '?';
-  };
+  const { params, param } = placeholders(manager);
   const id = q(meta.findColumnWithPropertyName('id')!.databaseName);
   const version = q(meta.findColumnWithPropertyName('version')!.databaseName);
   const set = columns(manager, meta, values).map((c) => `${q(c.name)} = ${param(c.value)}`);
@@ -50,7 +69,7 @@ export async function writeTransition(
     // The entity's columns, not *: a column another version's migration adds must not change a prepared result type.
     `RETURNING ${meta.columns.map((c) => q(c.databaseName)).join(', ')}`;
   if (postgres) {
-    const inserts = writes.map((w, i) => `w${i} AS (${insert(manager, w, param, 'FROM upd')})`);
+    const inserts = writes.map((w, i) => `w${i} AS (${insert(manager, w, param, 'upd')})`);
     const sql = `WITH upd AS (${update})${inserts.map((s) => `, ${s}`).join('')} SELECT * FROM upd`;
     const raw = await preparedQuery(manager, sql, params);
     return raw.length ? hydrate(manager, meta, raw[0]) : null;
@@ -64,15 +83,50 @@ export async function writeTransition(
   return hydrate(manager, meta, raw[0]);
 }
 
-/** `INSERT INTO t (…) VALUES (…)`, or `SELECT … FROM upd` inside the CTE. */
-function insert(manager: EntityManager, write: RowWrite, param: (value: unknown) => string, from?: string) {
+/**
+ * One `RowWrite` on its own, outside a transition (a notification sent by a job): returns how many rows it inserted
+ * (a row left alone by `onConflict: 'ignore'` is not counted).
+ */
+export async function writeRows(manager: EntityManager, write: RowWrite): Promise<number> {
+  const meta = manager.dataSource.getMetadata(write.entity);
+  const { params, param } = placeholders(manager);
+  const key = manager.dataSource.driver.escape(meta.primaryColumns[0].databaseName);
+  const inserted: unknown[] = await manager.query(`${insert(manager, write, param)} RETURNING ${key}`, params);
+  return inserted.length;
+}
+
+/** Parameters in the dialect's placeholders: `$1, $2…` on PostgreSQL, `?` in order on SQLite. */
+function placeholders(manager: EntityManager) {
+  const postgres = manager.dataSource.options.type === 'postgres';
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return postgres ? `$${params.length}` : '?';
+  };
+  return { params, param };
+}
+
+/**
+ * `INSERT INTO t (…) VALUES (…)`, or `SELECT … FROM upd` inside the CTE (`after`: only when the UPDATE wrote a row);
+ * a `forEach` write selects from its own table (and `upd`).
+ */
+function insert(manager: EntityManager, write: RowWrite, param: (value: unknown) => string, after?: string) {
   const meta = manager.dataSource.getMetadata(write.entity);
   const q = (name: string) => manager.dataSource.driver.escape(name);
   const cols = columns(manager, meta, write.row, true);
-  const placeholders = cols.map((c) => param(c.value)).join(', ');
+  const each = write.forEach;
+  const newId = manager.dataSource.options.type === 'postgres' ? NEW_ID_SQL.postgres : NEW_ID_SQL.sqlite;
+  const values = cols
+    .map((c) => {
+      const expression = each?.columns[c.property];
+      return expression === undefined ? param(c.value) : expression === NEW_ID ? newId : expression;
+    })
+    .join(', ');
+  const from = [each?.from, after].filter(Boolean).join(', ');
+  const where = each ? ` WHERE ${each.where(param, manager.dataSource.options.type === 'postgres')}` : '';
   let sql =
     `INSERT INTO ${q(meta.tableName)} (${cols.map((c) => q(c.name)).join(', ')}) ` +
-    (from ? `SELECT ${placeholders} ${from}` : `VALUES (${placeholders})`);
+    (from ? `SELECT ${values} FROM ${from}${where}` : `VALUES (${values})`);
   if (write.conflictOn) {
     const keys = write.conflictOn.map((p) => meta.findColumnWithPropertyName(p)!.databaseName);
     const primary = meta.primaryColumns.map((c) => c.databaseName);
@@ -98,17 +152,7 @@ function columns(manager: EntityManager, meta: EntityMetadata, values: ObjectLit
       });
   return picked.map((column) => ({
     name: column.databaseName,
+    property: column.propertyName,
     value: driver.preparePersistentValue(column.getEntityValue(values), column) ?? null,
   }));
-}
-
-/** A raw row (database column names) as the entity TypeORM's own reads would return. */
-export function hydrate(manager: EntityManager, meta: EntityMetadata, raw: ObjectLiteral): ObjectLiteral {
-  const entity = meta.create() as ObjectLiteral;
-  for (const column of meta.columns) {
-    const value = raw[column.databaseName];
-    if (value !== undefined)
-      column.setEntityValue(entity, manager.dataSource.driver.prepareHydratedValue(value, column));
-  }
-  return entity;
 }

@@ -91,8 +91,14 @@ export class TransitionService {
     return result;
   }
 
-  /** For callers that already hold a transaction (a command that also creates other rows). */
+  /**
+   * For callers that already hold a transaction (a command that also creates other rows), or that read and then make
+   * this transition their only write (`TransactionRunner.readThenWrite`; no `alsoWrite` there).
+   */
   async applyIn(manager: EntityManager, request: TransitionRequest): Promise<TransitionResult> {
+    // Without a transaction (TransactionRunner.readThenWrite) only PostgreSQL's one-statement write is atomic.
+    if (!TransactionRunner.isolated(manager) && (request.alsoWrite || manager.connection.options.type !== 'postgres'))
+      throw new Error('This transition writes more than one statement: run it in TransactionRunner.run');
     const definition = this.machines.get(request.machineId);
     const loaded = request.loaded ?? (await this.load(manager, definition, request.entityId));
     const { row, snapshot } = loaded;
