@@ -1,3 +1,6 @@
+import { DataSource } from 'typeorm';
+import { CaseworkService } from '../src/casework/casework.service';
+import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
 import { chinaToday } from '../src/grading/dto/grading-facts.dto';
 import { addDays } from '../src/grading/rules/dates';
 import { EXAMPLE_FILINGS } from './helpers/domain-example';
@@ -102,6 +105,18 @@ describe('casework: assignments, follow-up visits, needs and visits due', () => 
         )
       ).statusCode,
     ).toBe(403);
+  });
+
+  it('counts the days to the visit from the day of recognition in China, not from the UTC date', async () => {
+    const e = await createEnterprise(t, { registeredOn: '2019-04-01' });
+    // 00:30 on 2 May in Beijing is still 1 May in UTC.
+    const event = {
+      aggregateId: e.id,
+      payload: { tier: 'high_tech', certificationId: null, issuedOn: null, at: '2026-05-01T16:30:00.000Z' },
+    } as unknown as OutboxEventEntity;
+    await t.app.get(CaseworkService).onRecognised(event, t.app.get(DataSource).manager);
+    const due = (await t.http.get(`/api/enterprises/${e.id}/visits`, cw.token)).json().due;
+    expect(due).toEqual([expect.objectContaining({ reason: 'high_tech_recognised', dueOn: '2026-06-01' })]);
   });
 
   it('does not ask for a visit to a large enterprise, and refuses a visit dated in the future', async () => {

@@ -230,7 +230,8 @@ export class CaseworkService {
       })
     )
       return;
-    const dueOn = addDays(payload.at.slice(0, 10), this.policy.dueWithinDays);
+    // The day of recognition in China: from 16:00 UTC on, the UTC date is the day before.
+    const dueOn = addDays(chinaToday(Date.parse(payload.at)), this.policy.dueWithinDays);
     const due: VisitDueEntity = {
       id: randomUUID(),
       enterpriseId,

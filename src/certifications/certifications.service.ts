@@ -339,7 +339,7 @@ export class CertificationsService implements OnModuleInit {
       const payload = r.payload;
       return {
         at: new Date(r.at).toISOString(),
-        date: payload.on ?? new Date(r.at).toISOString().slice(0, 10),
+        date: payload.on ?? chinaToday(new Date(r.at).getTime()),
         cause: r.event,
         from: r.from,
         to: r.to,
