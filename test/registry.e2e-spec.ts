@@ -34,6 +34,10 @@ describe('enterprise registry', () => {
     expect(read.json()).toEqual(created.json());
     expect(read.body).toBe(created.body);
     expect(read.headers['content-type']).toBe('application/json; charset=utf-8');
+    // The list's items are the same bytes (PostgreSQL writes the page's JSON too).
+    const listed = await t.http.get(`/api/enterprises?q=${uscc}`, caseworker.token);
+    expect(listed.body).toBe(`{"items":[${read.body}],"total":1}`);
+    expect(listed.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(read.json()).toMatchObject({ registeredOn: '2020-05-06', contact: { name: '李雷', phone: '0592-1234567' } });
     expect(
       (await t.http.get(`/api/enterprises/00000000-0000-4000-8000-000000000000`, caseworker.token)).statusCode,
@@ -146,6 +150,20 @@ describe('enterprise registry', () => {
     const names = [...page1.items, ...page2.items].map((e: { name: string }) => e.name);
     expect([...names].sort()).toEqual(['丙公司', '乙公司', '甲公司'].sort());
     expect(names).toEqual([...names].sort());
+    const descending = (
+      await t.http.get(`/api/enterprises?district=${encodeURIComponent(district)}&sort=-name`, t.adminToken)
+    ).json();
+    expect(descending.items.map((e: { name: string }) => e.name)).toEqual([...names].reverse());
+    // LIKE's own characters match only themselves.
+    for (const q of ['%', '_公司', '\\'])
+      expect(
+        (
+          await t.http.get(
+            `/api/enterprises?q=${encodeURIComponent(q)}&district=${encodeURIComponent(district)}`,
+            t.adminToken,
+          )
+        ).json(),
+      ).toEqual({ items: [], total: 0 });
     const byUscc = (await t.http.get(`/api/enterprises?q=${made[1].uscc.slice(0, 16)}`, t.adminToken)).json();
     expect(byUscc.items.map((e: { id: string }) => e.id)).toContain(made[1].id);
     const byName = (

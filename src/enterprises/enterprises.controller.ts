@@ -19,11 +19,12 @@ export class EnterprisesController {
     return this.enterprises.create(dto, actor);
   }
 
-  /** Enterprise users get a list holding only their own enterprise. */
+  /** Enterprise users get a list holding only their own enterprise. The page's JSON comes ready-made. */
   @Get()
   @Roles(...EVERYONE)
-  list(@Query() query: ListEnterprisesQueryDto, @CurrentActor() actor: Actor) {
-    return this.enterprises.list(query, actor);
+  @Header('content-type', 'application/json; charset=utf-8')
+  list(@Query() query: ListEnterprisesQueryDto, @CurrentActor() actor: Actor): Promise<string> {
+    return this.enterprises.listJson(query, actor);
   }
 
   /** The view's JSON comes ready-made from the service (on PostgreSQL from the database itself). */

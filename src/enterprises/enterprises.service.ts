@@ -17,25 +17,14 @@ import { MachineRegistry } from '../state/machine-registry';
 import { CreateEnterpriseDto, ListEnterprisesQueryDto, UpdateEnterpriseDto } from './enterprise.dto';
 import { EnterpriseEntity } from './enterprise.entity';
 import { EnterpriseView, toEnterpriseView } from './enterprise.view';
+import {
+  registryCountSql,
+  RegistryFilter,
+  registryPageSql,
+  SORT_COLUMNS,
+  VIEW_BODIES_BY_IDS_SQL,
+} from './enterprise-view.sql';
 import { migrateTierSnapshot, TIER_MACHINE_ID, TIER_MACHINE_VERSION, tierMachine } from './tier.machine';
-
-const SORT_COLUMNS: Record<string, string> = {
-  name: 'e.name',
-  registeredOn: 'e.registered_on',
-  createdAt: 'e.created_at',
-  score: 'e.tech_sme_score',
-};
-
-/**
- * `JSON.stringify(toEnterpriseView(row))` in SQL: its fields in its order, timestamps as the ISO text `toISOString`
- * writes, `contact` (simple-json text) as the JSON it holds. row_to_json writes compact JSON as JSON.stringify does, so
- * the answer is the same bytes; the API sends it as it comes, with no parse and no re-serialisation.
- */
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const VIEW_BODIES_BY_IDS_SQL = `SELECT v.id, row_to_json(v)::text AS body FROM (SELECT id, uscc, name, district,
-  registered_on::text AS "registeredOn", industry, address, contact::json AS contact, state AS tier, colour,
-  tech_sme_score AS "techSmeScore", gap_count AS "gapCount", caseworker_id AS "caseworkerId", version,
-  ${ISO('created_at')} AS "createdAt", ${ISO('updated_at')} AS "updatedAt" FROM enterprises WHERE id = ANY($1)) v`;
 
 /** One enterprise's view as the JSON text of the answer. */
 interface ViewBody {
@@ -212,6 +201,30 @@ export class EnterprisesService implements OnModuleInit {
     return this.load(manager, id);
   }
 
+  /**
+   * A page of the registry as the JSON text of the answer (`{"items": [...], "total": n}`). On PostgreSQL the database
+   * writes the page's JSON (enterprise-view.sql.ts) and the page and its total are read at once; SQLite reads through
+   * the entities.
+   */
+  async listJson(query: ListEnterprisesQueryDto, actor: Actor): Promise<string> {
+    if (!this.tx.isPostgres) return JSON.stringify(await this.list(query, actor));
+    const filter: RegistryFilter = {
+      ...(actor.role === 'enterprise' ? { own: actor.enterpriseId ?? '' } : {}),
+      tier: query.tier,
+      colour: query.colour,
+      district: query.district,
+      q: query.q,
+    };
+    const page = registryPageSql(filter, query.sort ?? 'name', query.pageSize, (query.page - 1) * query.pageSize);
+    const count = registryCountSql(filter);
+    const manager = this.dataSource.manager;
+    const [rows, total] = await Promise.all([
+      preparedQuery(manager, page.text, page.values),
+      this.countersTotal(query, actor) ?? preparedQuery(manager, count.text, count.values).then((r) => r[0].n),
+    ]);
+    return `{"items":[${rows.map((row) => row.body as string).join(',')}],"total":${total}}`;
+  }
+
   async list(query: ListEnterprisesQueryDto, actor: Actor): Promise<Page<EnterpriseView>> {
     const qb = this.dataSource.getRepository(EnterpriseEntity).createQueryBuilder('e');
     if (actor.role === 'enterprise') qb.andWhere('e.id = :own', { own: actor.enterpriseId });
@@ -232,16 +245,24 @@ export class EnterprisesService implements OnModuleInit {
     const descending = sort.startsWith('-');
     qb.orderBy(SORT_COLUMNS[sort.replace('-', '')], descending ? 'DESC' : 'ASC').addOrderBy('e.id', 'ASC');
     qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
-    // Filters the pipeline counters cover (tier, colour, district) take their total from them: a COUNT over a
-    // million matching rows would cost more than the page itself.
-    if (!query.q && actor.role !== 'enterprise') {
-      const groups = await this.counters.read(query.district);
-      const total = groups
-        .filter((g) => (!query.tier || g.state === query.tier) && (!query.colour || g.colour === query.colour))
-        .reduce((sum, g) => sum + g.count, 0);
-      return { items: (await qb.getMany()).map(toEnterpriseView), total };
-    }
-    const [rows, total] = await qb.getManyAndCount();
-    return { items: rows.map(toEnterpriseView), total };
+    const total = this.countersTotal(query, actor);
+    if (total) return { items: (await qb.getMany()).map(toEnterpriseView), total: await total };
+    const [rows, count] = await qb.getManyAndCount();
+    return { items: rows.map(toEnterpriseView), total: count };
+  }
+
+  /**
+   * Filters the pipeline counters cover (tier, colour, district) take their total from them: a COUNT over a million
+   * matching rows would cost more than the page itself. Null when the list needs a COUNT.
+   */
+  private countersTotal(query: ListEnterprisesQueryDto, actor: Actor): Promise<number> | null {
+    if (query.q || actor.role === 'enterprise') return null;
+    return this.counters
+      .read(query.district)
+      .then((groups) =>
+        groups
+          .filter((g) => (!query.tier || g.state === query.tier) && (!query.colour || g.colour === query.colour))
+          .reduce((sum, g) => sum + g.count, 0),
+      );
   }
 }
