@@ -9,6 +9,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPino, PinoNestLogger } from '../src/common/pino-logger';
+import { SECURITY_HEADERS } from '../src/common/security-headers';
 
 const CONSTANT = { id: '00000000-0000-4000-8000-000000000000', name: '厦门示例科技有限公司', colour: 'blue' };
 
@@ -34,6 +35,7 @@ export async function createBareApp(): Promise<NestFastifyApplication> {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
+  app.useSecurityHeaders(SECURITY_HEADERS);
   app.enableShutdownHooks();
   return app;
 }

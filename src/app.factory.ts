@@ -12,41 +12,11 @@ import { createPino, PinoNestLogger } from './common/pino-logger';
 import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { registerWebConsole } from './web/web-console';
+import { SECURITY_HEADERS } from './common/security-headers';
 
 /** Largest JSON body accepted; uploads have their own limits. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const UPLOAD_LIMIT_BYTES = 20 * 1024 * 1024;
-
-/**
- * Security headers on every answer (errors and 404s included). One Content-Security-Policy serves both the JSON API
- * and Swagger UI at /docs, which loads its scripts and styles from this origin and has an inline <style> block; no
- * `upgrade-insecure-requests`, which would break /docs served over plain HTTP. Strict-Transport-Security is sent
- * always (browsers ignore it over plain HTTP, and behind a TLS-terminating proxy the app cannot always tell), without
- * includeSubDomains: the bureau's other hosts are not this service's to decide.
- */
-export const SECURITY_HEADERS = {
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      baseUri: ["'self'"],
-      fontSrc: ["'self'", 'data:'],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      imgSrc: ["'self'", 'data:'],
-      objectSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      scriptSrcAttr: ["'none'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-    },
-  },
-  crossOriginOpenerPolicy: { policy: 'same-origin' },
-  referrerPolicy: { policy: 'no-referrer' },
-  strictTransportSecurity: { maxAge: 31536000, includeSubDomains: false },
-  xContentTypeOptions: true,
-  xFrameOptions: { action: 'deny' },
-  xPoweredBy: true,
-} as const;
 
 export interface CreateAppOptions {
   /** Where the JSON log lines go (stdout by default); tests capture them here. */

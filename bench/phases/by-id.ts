@@ -66,7 +66,7 @@ export async function byIdPhase(ctx: BenchContext, env: NodeJS.ProcessEnv): Prom
     `answer is the enterprise's registry view: identity, contact, tier, colour, score, gap count and version, about ${n(JSON.stringify(sample).length)} bytes of JSON). The`,
   );
   p(
-    'bare endpoint is NestJS on Fastify with the same logger, request ids and shutdown hooks, one controller returning a',
+    'bare endpoint is NestJS on Fastify with the same logger, request ids, security headers and shutdown hooks, one controller returning a',
   );
   p('small constant object, no guard, pipe or database. Runs alternate; each is measured after a 1 s warm-up.');
   p();
