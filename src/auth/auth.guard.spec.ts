@@ -43,4 +43,26 @@ describe('AuthGuard token memory', () => {
     const other = await new JwtService({ secret: `${secret}-other` }).signAsync(claims, { expiresIn: 600 });
     await expect(guard.canActivate(contextFor(other))).rejects.toMatchObject({ status: 401 });
   });
+
+  it("reads a route's decorators once, and per controller where two share a handler", async () => {
+    const reflector = new Reflector();
+    const guard = new AuthGuard(reflector, jwt, new OwnershipRegistry());
+    const token = await jwt.signAsync({ ...claims, role: 'manager' }, { expiresIn: 600 });
+    const shared = () => undefined;
+    class ForManagers {}
+    class ForAdmins {}
+    Reflect.defineMetadata(ROLES_KEY, ['manager'], ForManagers);
+    Reflect.defineMetadata(ROLES_KEY, ['admin'], ForAdmins);
+    const on = (controller: object) =>
+      ({
+        getHandler: () => shared,
+        getClass: () => controller,
+        switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${token}` } }) }),
+      }) as never;
+    const read = jest.spyOn(reflector, 'getAllAndOverride');
+    await expect(guard.canActivate(on(ForManagers))).resolves.toBe(true);
+    await expect(guard.canActivate(on(ForManagers))).resolves.toBe(true);
+    expect(read).toHaveBeenCalledTimes(3);
+    await expect(guard.canActivate(on(ForAdmins))).rejects.toMatchObject({ status: 403 });
+  });
 });

@@ -15,6 +15,13 @@ export interface TokenClaims {
   expertise: string | null;
 }
 
+/** What a route's decorators allow. */
+interface RouteRule {
+  isPublic: boolean;
+  roles: Role[] | undefined;
+  owned: OwnedBySpec | undefined;
+}
+
 const unauthenticated = (message: string) => new DomainError(401, 'UNAUTHENTICATED', message);
 
 /** How many verified tokens are remembered (a few hundred staff and enterprise users, each signed in a few times). */
@@ -36,6 +43,7 @@ export class AuthGuard implements CanActivate {
    * cheap read's CPU; the expiry is still checked on every use. Oldest entries go first when full.
    */
   private readonly verified = new Map<string, { claims: TokenClaims; expiresAt: number }>();
+  private readonly rules = new WeakMap<object, WeakMap<object, RouteRule>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -44,17 +52,35 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const rule = this.ruleOf(context);
+    if (rule.isPublic) return true;
     const request = context.switchToHttp().getRequest();
     const actor = await this.authenticate(request.headers?.authorization);
     request.actor = actor;
-    const roles = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets);
-    if (!roles?.length) throw forbidden('ROUTE_NOT_ALLOWED', 'No role may call this route');
-    if (!roles.includes(actor.role as Role)) throw forbidden('ROLE_NOT_ALLOWED', `Role ${actor.role} may not do this`);
-    const owned = this.reflector.getAllAndOverride<OwnedBySpec>(OWNED_BY_KEY, targets);
-    if (owned && actor.role === 'enterprise') await this.checkOwnership(actor, owned, request);
+    if (!rule.roles?.length) throw forbidden('ROUTE_NOT_ALLOWED', 'No role may call this route');
+    if (!rule.roles.includes(actor.role as Role))
+      throw forbidden('ROLE_NOT_ALLOWED', `Role ${actor.role} may not do this`);
+    if (rule.owned && actor.role === 'enterprise') await this.checkOwnership(actor, rule.owned, request);
     return true;
+  }
+
+  /** The route's decorators, read once per handler and class: metadata does not change after start-up. */
+  private ruleOf(context: ExecutionContext): RouteRule {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byController = this.rules.get(handler);
+    if (!byController) this.rules.set(handler, (byController = new WeakMap()));
+    let rule = byController.get(controller);
+    if (!rule) {
+      const targets = [handler, controller];
+      rule = {
+        isPublic: !!this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets),
+        roles: this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets),
+        owned: this.reflector.getAllAndOverride<OwnedBySpec>(OWNED_BY_KEY, targets),
+      };
+      byController.set(controller, rule);
+    }
+    return rule;
   }
 
   private async authenticate(header: unknown): Promise<Actor> {
