@@ -184,7 +184,7 @@ function report(run: Run): string {
     '`npm run bench` (default sizes: 100,000 enterprises with three years of indicators for the bulk jobs, a registry of',
   );
   p(
-    '1,000,000 with 3,000,000 indicator rows for the list and the pipeline; about 15 minutes on 2 cores), `-- --large`',
+    '1,000,000 with 3,000,000 indicator rows for the list and the pipeline; 15 to 20 minutes on 2 cores), `-- --large`',
   );
   p(
     '(1,000,000 for the bulk jobs too) or `-- --quick` (smoke sizes, what CI runs). It needs PostgreSQL at 127.0.0.1:5432',
