@@ -64,8 +64,10 @@ function where(filter: RegistryFilter): Statement {
 export function registryPageSql(filter: RegistryFilter, sort: string, limit: number, offset: number): Statement {
   const { text, values } = where(filter);
   const descending = sort.startsWith('-');
-  const column = SORT_COLUMNS[descending ? sort.slice(1) : sort];
-  if (!column) throw new Error(`unknown sort ${sort}`);
+  const key = descending ? sort.slice(1) : sort;
+  // The DTO allows only these keys; own properties only, so no inherited name can reach the SQL.
+  if (!Object.hasOwn(SORT_COLUMNS, key)) throw new Error(`unknown sort ${sort}`);
+  const column = SORT_COLUMNS[key];
   const page = `LIMIT $${values.length + 1} OFFSET $${values.length + 2}`;
   return {
     text: `SELECT row_to_json(v)::text AS body FROM enterprises e CROSS JOIN LATERAL (SELECT ${VIEW_COLUMNS}) v

@@ -246,7 +246,10 @@ export class EnterprisesService implements OnModuleInit {
     qb.orderBy(SORT_COLUMNS[sort.replace('-', '')], descending ? 'DESC' : 'ASC').addOrderBy('e.id', 'ASC');
     qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
     const total = this.countersTotal(query, actor);
-    if (total) return { items: (await qb.getMany()).map(toEnterpriseView), total: await total };
+    if (total) {
+      const [rows, counted] = await Promise.all([qb.getMany(), total]);
+      return { items: rows.map(toEnterpriseView), total: counted };
+    }
     const [rows, count] = await qb.getManyAndCount();
     return { items: rows.map(toEnterpriseView), total: count };
   }
