@@ -56,6 +56,8 @@ export async function runApiPrimary(config: AppConfig): Promise<ApiPrimary> {
       }
     }, STOP_GRACE_MS).unref();
   };
+  // Until a process listens, the primary hands it no connections; the line tells when a replacement serves again.
+  cluster.on('listening', (worker) => logger.info({ pid: worker.process.pid }, 'an API process is listening'));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   for (let i = 0; i < config.apiProcesses; i++) cluster.fork();

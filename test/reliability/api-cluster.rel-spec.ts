@@ -41,7 +41,8 @@ describe('API_PROCESSES=2: a primary and two API processes on one port', () => {
     requireBuild();
     db = await TestDatabase.create('cluster');
     redis = await PrivateRedis.start();
-    stack = new Stack({ db, redis, env: { API_PROCESSES: '2' } });
+    // At info, the primary logs each process that starts listening.
+    stack = new Stack({ db, redis, env: { API_PROCESSES: '2', LOG_LEVEL: 'info' } });
   }, 60_000);
 
   afterAll(async () => {
@@ -57,6 +58,16 @@ describe('API_PROCESSES=2: a primary and two API processes on one port', () => {
       const pids = childrenOf(primary);
       return pids.length === 2 ? pids : null;
     });
+    // The port answers once one process listens; the other may still be starting, and killing the only listening
+    // one would leave nobody to serve until its replacement is up.
+    const listening = () =>
+      new Set(
+        api.proc
+          .logLines(30)
+          .filter((line) => line.msg === 'an API process is listening')
+          .map((line) => line.pid),
+      );
+    await waitUntil('both API processes to listen', 60_000, async () => first.every((pid) => listening().has(pid)));
     const token = await adminToken(api.http);
     // Concurrent requests on separate connections: the primary hands connections to both processes in turn.
     const clients = Array.from({ length: 8 }, () => new HttpClient(api.port));

@@ -267,13 +267,20 @@ export class Proc {
   }
 
   /** Log lines at pino level error or fatal (50+), parsed. */
-  errorLines(): { msg?: string; err?: { message?: string; code?: string; type?: string }; [k: string]: unknown }[] {
+  errorLines() {
+    return this.logLines(50);
+  }
+
+  /** Log lines at pino level `minLevel` or above (info is 30), parsed. */
+  logLines(
+    minLevel: number,
+  ): { msg?: string; err?: { message?: string; code?: string; type?: string }; [k: string]: unknown }[] {
     const out = [];
     for (const line of readFileSync(this.logFile, 'utf8').split('\n')) {
       if (!line.startsWith('{')) continue;
       try {
         const entry = JSON.parse(line);
-        if (entry.level >= 50) out.push(entry);
+        if (entry.level >= minLevel) out.push(entry);
       } catch {
         /* not a log line */
       }
