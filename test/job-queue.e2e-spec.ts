@@ -118,6 +118,17 @@ describe.each(drivers)('job queue contract: $name driver', ({ make }) => {
     expect(ticks).toBeLessThanOrEqual(6);
   });
 
+  it('replaces a schedule registered again under its key with another cron or time zone', async () => {
+    await queue.addRepeatable('moved', { key: 'm' }, { key: 'moved-schedule', cron: '* * * * * *' });
+    await waitFor(() => seen.some((s) => s.name === 'moved'));
+    // Once a year, in China time: the every-second schedule must stop.
+    await queue.addRepeatable('moved', { key: 'm' }, { key: 'moved-schedule', cron: '0 0 1 1 *', tz: 'Asia/Shanghai' });
+    await new Promise((r) => setTimeout(r, 1100)); // a run already queued may still start
+    const before = seen.filter((s) => s.name === 'moved').length;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(seen.filter((s) => s.name === 'moved').length).toBe(before);
+  });
+
   it('runs a cron schedule read in a named time zone (both queues hand it to their cron parser)', async () => {
     await queue.addRepeatable(
       'zoned',

@@ -18,8 +18,13 @@ export const DEADLINE_REMINDER_SWEEP_JOB = 'applications.remind-deadlines';
 /** Earlier versions scheduled one delayed job per deadline under this name; they are still honoured. */
 export const DEADLINE_REMINDER_JOB = 'applications.deadline-reminder';
 declareJobNames(NOTICE_SWEEP_JOB, DEADLINE_REMINDER_SWEEP_JOB, DEADLINE_REMINDER_JOB);
-// Shortly after midnight: yesterday was the last day of a notice that ended yesterday.
-declareRepeatableJob({ name: NOTICE_SWEEP_JOB, key: 'applications.close-notices.daily', cron: '30 0 * * *' });
+// Shortly after midnight in China: yesterday was the last day of a notice that ended yesterday.
+declareRepeatableJob({
+  name: NOTICE_SWEEP_JOB,
+  key: 'applications.close-notices.daily',
+  cron: '30 0 * * *',
+  tz: 'Asia/Shanghai',
+});
 // Reminders go out on the morning of the due date, 09:00 China time whatever the server's time zone.
 declareRepeatableJob({
   name: DEADLINE_REMINDER_SWEEP_JOB,

@@ -22,8 +22,8 @@ import { syncTierDown } from './tier-sync';
 
 export const SWEEP_JOB = 'tier.sweep';
 declareJobNames(SWEEP_JOB);
-// 01:00 every day (server time); one schedule however many workers register it.
-declareRepeatableJob({ name: SWEEP_JOB, key: 'tier.sweep.daily', cron: '0 1 * * *' });
+// 01:00 every day, China time whatever the server's time zone; one schedule however many workers register it.
+declareRepeatableJob({ name: SWEEP_JOB, key: 'tier.sweep.daily', cron: '0 1 * * *', tz: 'Asia/Shanghai' });
 
 /** HTE guideline: the annual development report (年度发展情况报表) for the previous year is due by 31 May. */
 const ANNUAL_REPORT_DUE = '05-31';

@@ -42,19 +42,35 @@ export class BullJobQueue implements JobQueue {
   }
 
   async addRepeatable(name: string, data: Record<string, unknown>, options: RepeatOptions): Promise<void> {
+    const repeat = options.cron
+      ? { cron: options.cron, ...(options.tz ? { tz: options.tz } : {}) }
+      : { every: options.everyMs ?? 60_000 };
     await withTimeout(
       this.queue.add(name, data, {
         jobId: options.key,
-        // `tz` only when given: it is part of Bull's repeat key, so adding it to a schedule would register a second one.
-        repeat: options.cron
-          ? { cron: options.cron, ...(options.tz ? { tz: options.tz } : {}) }
-          : { every: options.everyMs ?? 60_000 },
+        repeat,
         removeOnComplete: { age: 86_400 },
         removeOnFail: { age: 7 * 86_400 },
       }),
       ADD_TIMEOUT_MS,
       `queue.addRepeatable(${name})`,
     );
+    // Bull keys a schedule by its cron, time zone or interval too: one registered before under this key with another
+    // would keep firing beside the new one. (During a rolling deploy the last process to start wins.)
+    const wanted = {
+      name,
+      cron: options.cron ?? null,
+      tz: (options.cron && options.tz) || null,
+      every: options.cron ? null : (options.everyMs ?? 60_000),
+    };
+    const registered = await withTimeout(this.queue.getRepeatableJobs(), ADD_TIMEOUT_MS, 'queue.getRepeatableJobs');
+    const stale = registered.filter(
+      (job) =>
+        job.id === options.key &&
+        !(job.name === wanted.name && job.cron === wanted.cron && job.tz === wanted.tz && job.every === wanted.every),
+    );
+    for (const job of stale)
+      await withTimeout(this.queue.removeRepeatableByKey(job.key), ADD_TIMEOUT_MS, 'queue.removeRepeatableByKey');
   }
 
   process(processor: JobProcessor, concurrency: number) {

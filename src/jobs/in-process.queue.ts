@@ -11,6 +11,9 @@ import {
   RepeatOptions,
 } from './job-queue';
 
+/** The longest delay setTimeout honours (2^31 − 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface PendingJob {
   id: string;
   name: string;
@@ -37,7 +40,8 @@ export class InProcessJobQueue implements JobQueue {
   private readonly known = new Set<string>();
   private readonly finished: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly repeatables = new Map<string, NodeJS.Timeout>();
+  /** Each schedule's next timer, with what the schedule was registered as. */
+  private readonly repeatables = new Map<string, { timer: NodeJS.Timeout; schedule: string }>();
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -61,22 +65,27 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   async addRepeatable(name: string, data: Record<string, unknown>, options: RepeatOptions): Promise<void> {
-    if (this.repeatables.has(options.key) || this.closed) return;
+    const schedule = JSON.stringify([name, options.cron, options.tz, options.everyMs]);
+    const current = this.repeatables.get(options.key);
+    if (current?.schedule === schedule || this.closed) return;
+    if (current) clearTimeout(current.timer);
     const next = () => {
       const delay = options.cron
         ? parseExpression(options.cron, options.tz ? { tz: options.tz } : {})
             .next()
             .getTime() - Date.now()
         : (options.everyMs ?? 60_000);
+      // setTimeout runs anything longer than about 24.8 days after 1 ms: a far run is reached in steps instead.
+      const due = delay <= MAX_TIMER_MS;
       const timer = setTimeout(
         () => {
-          void this.add(name, data, { jobId: `${options.key}:${Date.now()}` });
+          if (due) void this.add(name, data, { jobId: `${options.key}:${Date.now()}` });
           next();
         },
-        Math.max(delay, 0),
+        Math.min(Math.max(delay, 0), MAX_TIMER_MS),
       );
       timer.unref();
-      this.repeatables.set(options.key, timer);
+      this.repeatables.set(options.key, { timer, schedule });
     };
     next();
   }
@@ -99,7 +108,7 @@ export class InProcessJobQueue implements JobQueue {
 
   async close() {
     this.closed = true;
-    for (const timer of [...this.timers, ...this.repeatables.values()]) clearTimeout(timer);
+    for (const timer of [...this.timers, ...[...this.repeatables.values()].map((r) => r.timer)]) clearTimeout(timer);
     this.timers.clear();
     this.repeatables.clear();
   }

@@ -10,10 +10,13 @@ export interface JobOptions {
 }
 
 export interface RepeatOptions {
-  /** Stable key: registering the same repeatable twice (several processes, restarts) keeps one schedule. */
+  /**
+   * Stable key: registering the same repeatable twice (several processes, restarts) keeps one schedule, and
+   * registering it with another cron, time zone or interval replaces the old schedule.
+   */
   key: string;
   cron?: string;
-  /** The IANA time zone `cron` is read in (default: the server's); a new schedule should name it. */
+  /** The IANA time zone `cron` is read in (default: the server's). */
   tz?: string;
   everyMs?: number;
 }
