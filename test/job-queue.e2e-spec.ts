@@ -123,7 +123,7 @@ describe.each(drivers)('job queue contract: $name driver', ({ make }) => {
     await waitFor(() => seen.some((s) => s.name === 'moved'));
     // Once a year, in China time: the every-second schedule must stop.
     await queue.addRepeatable('moved', { key: 'm' }, { key: 'moved-schedule', cron: '0 0 1 1 *', tz: 'Asia/Shanghai' });
-    await new Promise((r) => setTimeout(r, 1100)); // a run already queued may still start
+    await new Promise((r) => setTimeout(r, 2000)); // a run already queued may still start
     const before = seen.filter((s) => s.name === 'moved').length;
     await new Promise((r) => setTimeout(r, 2500));
     expect(seen.filter((s) => s.name === 'moved').length).toBe(before);
