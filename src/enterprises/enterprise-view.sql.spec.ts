@@ -8,14 +8,14 @@ describe('registry list SQL', () => {
     expect(page.text).not.toContain(`$${page.values.length + 1}`);
     expect(page.text).toContain('ORDER BY e.tech_sme_score DESC, e.id ASC LIMIT $5 OFFSET $6');
     expect(registryCountSql({ tier: 'startup', district: '思明区' })).toEqual({
-      text: 'SELECT COUNT(1)::int AS n FROM enterprises e WHERE e.state = $1 AND e.district = $2',
+      text: 'SELECT CAST(COUNT(1) AS INTEGER) AS n FROM enterprises e WHERE e.state = $1 AND e.district = $2',
       values: ['startup', '思明区'],
     });
   });
 
   it("scopes to the caller's own enterprise even when its id is empty", () => {
     expect(registryCountSql({ own: '' })).toEqual({
-      text: 'SELECT COUNT(1)::int AS n FROM enterprises e WHERE e.id = $1',
+      text: 'SELECT CAST(COUNT(1) AS INTEGER) AS n FROM enterprises e WHERE e.id = $1',
       values: [''],
     });
   });

@@ -27,7 +27,7 @@ export interface RegistryFilter {
 }
 
 /** Columns a list may be sorted by (the query's `sort`, with `-` for descending); `e.id` breaks ties. */
-export const SORT_COLUMNS: Record<string, string> = {
+const SORT_COLUMNS: Record<string, string> = {
   name: 'e.name',
   registeredOn: 'e.registered_on',
   createdAt: 'e.created_at',
@@ -57,11 +57,20 @@ function where(filter: RegistryFilter): Statement {
   return { text: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values };
 }
 
+/** The view's JSON as `body`, from the enterprise row `e` (PostgreSQL; a LATERAL subquery keeps `e`'s columns for the ORDER BY out of the JSON). */
+export const VIEW_BODY_FROM = `SELECT row_to_json(v)::text AS body FROM enterprises e CROSS JOIN LATERAL (SELECT ${VIEW_COLUMNS}) v`;
+
 /**
- * One page of the list as one row per enterprise (`body`, the view's JSON), in the sort's order. The view is a
- * LATERAL subquery so that the ORDER BY can name the row's columns while the JSON holds the view's only.
+ * One page of the list in the sort's order, `select` naming what each row returns from the enterprise row `e` (by
+ * default the view's JSON as `body`).
  */
-export function registryPageSql(filter: RegistryFilter, sort: string, limit: number, offset: number): Statement {
+export function registryPageSql(
+  filter: RegistryFilter,
+  sort: string,
+  limit: number,
+  offset: number,
+  select = VIEW_BODY_FROM,
+): Statement {
   const { text, values } = where(filter);
   const descending = sort.startsWith('-');
   const key = descending ? sort.slice(1) : sort;
@@ -70,14 +79,13 @@ export function registryPageSql(filter: RegistryFilter, sort: string, limit: num
   const column = SORT_COLUMNS[key];
   const page = `LIMIT $${values.length + 1} OFFSET $${values.length + 2}`;
   return {
-    text: `SELECT row_to_json(v)::text AS body FROM enterprises e CROSS JOIN LATERAL (SELECT ${VIEW_COLUMNS}) v
-  ${text} ORDER BY ${column} ${descending ? 'DESC' : 'ASC'}, e.id ASC ${page}`,
+    text: `${select}\n  ${text} ORDER BY ${column} ${descending ? 'DESC' : 'ASC'}, e.id ASC ${page}`,
     values: [...values, limit, offset],
   };
 }
 
-/** How many enterprises the list's filter matches. */
+/** How many enterprises the list's filter matches (either database). */
 export function registryCountSql(filter: RegistryFilter): Statement {
   const { text, values } = where(filter);
-  return { text: `SELECT COUNT(1)::int AS n FROM enterprises e ${text}`, values };
+  return { text: `SELECT CAST(COUNT(1) AS INTEGER) AS n FROM enterprises e ${text}`, values };
 }

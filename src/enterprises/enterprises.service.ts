@@ -1,14 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
 import { conflict, notFound } from '../common/domain-error';
 import { CoalescedReader } from '../database/coalesced-reader';
+import { hydrate, readRows, selectColumns } from '../database/entity-rows';
 import { preparedQuery } from '../database/prepared-query';
-import { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import { appendOutbox } from '../outbox/outbox-writer';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
@@ -17,13 +17,7 @@ import { MachineRegistry } from '../state/machine-registry';
 import { CreateEnterpriseDto, ListEnterprisesQueryDto, UpdateEnterpriseDto } from './enterprise.dto';
 import { EnterpriseEntity } from './enterprise.entity';
 import { EnterpriseView, toEnterpriseView } from './enterprise.view';
-import {
-  registryCountSql,
-  RegistryFilter,
-  registryPageSql,
-  SORT_COLUMNS,
-  VIEW_BODIES_BY_IDS_SQL,
-} from './enterprise-view.sql';
+import { registryCountSql, RegistryFilter, registryPageSql, VIEW_BODIES_BY_IDS_SQL } from './enterprise-view.sql';
 import { migrateTierSnapshot, TIER_MACHINE_ID, TIER_MACHINE_VERSION, tierMachine } from './tier.machine';
 
 /** One enterprise's view as the JSON text of the answer. */
@@ -202,12 +196,12 @@ export class EnterprisesService implements OnModuleInit {
   }
 
   /**
-   * A page of the registry as the JSON text of the answer (`{"items": [...], "total": n}`). On PostgreSQL the database
-   * writes the page's JSON (enterprise-view.sql.ts) and the page and its total are read at once; SQLite reads through
-   * the entities.
+   * A page of the registry as the JSON text of the answer (`{"items": [...], "total": n}`); the page and its total are
+   * read at once. On PostgreSQL the database writes each item's JSON (enterprise-view.sql.ts); SQLite runs the same
+   * page with the entity's columns, and the items are its views.
    */
   async listJson(query: ListEnterprisesQueryDto, actor: Actor): Promise<string> {
-    if (!this.tx.isPostgres) return JSON.stringify(await this.list(query, actor));
+    const manager = this.dataSource.manager;
     const filter: RegistryFilter = {
       ...(actor.role === 'enterprise' ? { own: actor.enterpriseId ?? '' } : {}),
       tier: query.tier,
@@ -215,43 +209,26 @@ export class EnterprisesService implements OnModuleInit {
       district: query.district,
       q: query.q,
     };
-    const page = registryPageSql(filter, query.sort ?? 'name', query.pageSize, (query.page - 1) * query.pageSize);
+    const select = this.tx.isPostgres
+      ? undefined
+      : `SELECT ${selectColumns(manager, EnterpriseEntity, 'e')} FROM enterprises e`;
+    const page = registryPageSql(
+      filter,
+      query.sort ?? 'name',
+      query.pageSize,
+      (query.page - 1) * query.pageSize,
+      select,
+    );
     const count = registryCountSql(filter);
-    const manager = this.dataSource.manager;
     const [rows, total] = await Promise.all([
-      preparedQuery(manager, page.text, page.values),
-      this.countersTotal(query, actor) ?? preparedQuery(manager, count.text, count.values).then((r) => r[0].n),
+      readRows(manager, page.text, page.values),
+      this.countersTotal(query, actor) ?? readRows(manager, count.text, count.values).then((r) => Number(r[0].n)),
     ]);
-    return `{"items":[${rows.map((row) => row.body as string).join(',')}],"total":${total}}`;
-  }
-
-  async list(query: ListEnterprisesQueryDto, actor: Actor): Promise<Page<EnterpriseView>> {
-    const qb = this.dataSource.getRepository(EnterpriseEntity).createQueryBuilder('e');
-    if (actor.role === 'enterprise') qb.andWhere('e.id = :own', { own: actor.enterpriseId });
-    if (query.tier) qb.andWhere('e.state = :tier', { tier: query.tier });
-    if (query.colour) qb.andWhere('e.colour = :colour', { colour: query.colour });
-    if (query.district) qb.andWhere('e.district = :district', { district: query.district });
-    if (query.q) {
-      const q = query.q.replace(/[\\%_]/g, (c) => `\\${c}`);
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where("e.name LIKE :contains ESCAPE '\\'", { contains: `%${q}%` })
-            .orWhere("e.uscc LIKE :prefix ESCAPE '\\'", { prefix: `${q.toUpperCase()}%` }),
-        ),
-      );
-    }
-    const sort = query.sort ?? 'name';
-    const descending = sort.startsWith('-');
-    qb.orderBy(SORT_COLUMNS[sort.replace('-', '')], descending ? 'DESC' : 'ASC').addOrderBy('e.id', 'ASC');
-    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
-    const total = this.countersTotal(query, actor);
-    if (total) {
-      const [rows, counted] = await Promise.all([qb.getMany(), total]);
-      return { items: rows.map(toEnterpriseView), total: counted };
-    }
-    const [rows, count] = await qb.getManyAndCount();
-    return { items: rows.map(toEnterpriseView), total: count };
+    const meta = this.dataSource.getMetadata(EnterpriseEntity);
+    const items = this.tx.isPostgres
+      ? rows.map((row) => row.body as string)
+      : rows.map((row) => JSON.stringify(toEnterpriseView(hydrate(manager, meta, row) as EnterpriseEntity)));
+    return `{"items":[${items.join(',')}],"total":${total}}`;
   }
 
   /**
