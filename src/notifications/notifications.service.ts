@@ -58,16 +58,17 @@ export class NotificationsService {
         from: 'users u',
         // On PostgreSQL one array parameter per list, so the statement's text (a prepared statement's name) does not
         // change with the number of recipients.
-        where: (param, postgres) =>
-          [
-            ids.length ? `u.id ${postgres ? `= ANY(${param(ids)})` : `IN (${ids.map(param).join(', ')})`}` : '',
-            roles.length
-              ? `(u.active AND u.role ${postgres ? `= ANY(${param(roles)})` : `IN (${roles.map(param).join(', ')})`})`
-              : '',
+        where: (param, postgres) => {
+          const oneOf = (values: string[]) =>
+            postgres ? `= ANY(${param(values)})` : `IN (${values.map(param).join(', ')})`;
+          return [
+            ids.length ? `u.id ${oneOf(ids)}` : '',
+            roles.length ? `(u.active AND u.role ${oneOf(roles)})` : '',
             to.enterpriseId ? `(u.active AND u.enterprise_id = ${param(to.enterpriseId)})` : '',
           ]
             .filter(Boolean)
-            .join(' OR '),
+            .join(' OR ');
+        },
         columns: { id: NEW_ID, userId: 'u.id' },
       },
     };

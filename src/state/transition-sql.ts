@@ -115,7 +115,8 @@ function insert(manager: EntityManager, write: RowWrite, param: (value: unknown)
   const q = (name: string) => manager.dataSource.driver.escape(name);
   const cols = columns(manager, meta, write.row, true);
   const each = write.forEach;
-  const newId = manager.dataSource.options.type === 'postgres' ? NEW_ID_SQL.postgres : NEW_ID_SQL.sqlite;
+  const postgres = manager.dataSource.options.type === 'postgres';
+  const newId = postgres ? NEW_ID_SQL.postgres : NEW_ID_SQL.sqlite;
   const values = cols
     .map((c) => {
       const expression = each?.columns[c.property];
@@ -123,7 +124,7 @@ function insert(manager: EntityManager, write: RowWrite, param: (value: unknown)
     })
     .join(', ');
   const from = [each?.from, after].filter(Boolean).join(', ');
-  const where = each ? ` WHERE ${each.where(param, manager.dataSource.options.type === 'postgres')}` : '';
+  const where = each ? ` WHERE ${each.where(param, postgres)}` : '';
   let sql =
     `INSERT INTO ${q(meta.tableName)} (${cols.map((c) => q(c.name)).join(', ')}) ` +
     (from ? `SELECT ${values} FROM ${from}${where}` : `VALUES (${values})`);
