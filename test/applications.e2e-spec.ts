@@ -83,9 +83,13 @@ describe('certification applications and their review', () => {
       expect.objectContaining({ kind: 'acceptance', status: 'open', dueOn: await calendar.addWorkingDays(today, 5) }),
     ]);
     expect(submitted.allowedEvents).toEqual(['WITHDRAW']);
+    // The answer is built from the row as read and the values written (the version check vouches for the rest): a
+    // fresh read shows the same application.
+    expect((await t.http.get(`/api/applications/${id}`, user.token)).json()).toEqual(submitted);
 
     const accepted = await expectOk(await event(t, id, { type: 'ACCEPT' }, cw.token));
     expect(accepted.state).toBe('accepted');
+    expect((await t.http.get(`/api/applications/${id}`, cw.token)).json()).toEqual(accepted);
     const drawn = await expectOk(await event(t, id, { type: 'DRAW_PANEL' }, cw.token));
     expect(drawn.state).toBe('under_review');
     expect(drawn.panel).toHaveLength(5);

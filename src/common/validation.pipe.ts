@@ -22,6 +22,21 @@ function unstorableString(value: unknown, path: string, depth = 0): FieldError |
   return null;
 }
 
+type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+const nestedByClass = new WeakMap<object, ValidationMetadata[]>();
+
+/** A DTO class's `@ValidateNested` metadata, looked up once per class (every request body goes through here). */
+function nestedMetadatas(target: object): ValidationMetadata[] {
+  let found = nestedByClass.get(target);
+  if (!found) {
+    found = getMetadataStorage()
+      .getTargetValidationMetadatas(target as new () => object, '', true, false)
+      .filter((m) => m.type === ValidationTypes.NESTED_VALIDATION);
+    nestedByClass.set(target, found);
+  }
+  return found;
+}
+
 /**
  * class-validator validates `@ValidateNested` arrays element by element, and an element that is itself an array is
  * walked the same way, so `[{…}, [{…}]]` passes and the service gets an array where it expects an object (a 500 at
@@ -30,9 +45,7 @@ function unstorableString(value: unknown, path: string, depth = 0): FieldError |
 function nestedShapeErrors(object: object, depth = 0): ValidationError[] {
   if (depth > 32 || !object || typeof object !== 'object' || Array.isArray(object)) return [];
   const errors: ValidationError[] = [];
-  const metadatas = getMetadataStorage()
-    .getTargetValidationMetadatas(object.constructor, '', true, false)
-    .filter((m) => m.type === ValidationTypes.NESTED_VALIDATION);
+  const metadatas = nestedMetadatas(object.constructor);
   for (const property of new Set(metadatas.map((m) => m.propertyName))) {
     const value = (object as Record<string, unknown>)[property];
     if (value == null || typeof value !== 'object') continue;

@@ -1,5 +1,5 @@
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import { hydrate } from '../database/entity-rows';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { preparedQuery } from '../database/prepared-query';
 
 /**
@@ -42,45 +42,57 @@ interface Column {
 
 /**
  * Writes a transition: the version-checked UPDATE of the machine's row plus the rows that go with it (audit, outbox,
- * anything the caller adds), and returns the updated row, or null when the version check lost (nothing written).
+ * anything the caller adds), and returns the row as written, or null when the version check lost (nothing written).
  * On PostgreSQL it is one statement (data-modifying CTEs hanging off `upd`, so a lost race inserts nothing); SQLite
  * has no data-modifying CTEs, so there it is the UPDATE … RETURNING and then one statement per row.
  * Column names and values come from the entity metadata and the driver's conversions (simple-json as text, dates,
  * transformers), as TypeORM's own builders would write them. No casts: PostgreSQL types each parameter from the
  * column it is assigned to, also in INSERT … SELECT (a `timestamp` cast would drop the offset of a `timestamptz`).
+ *
+ * The row as written is `current` (the row as read) with `values` set and the version raised: the version check
+ * proves no one changed the row in between, so it returns only the version and the database sends back, and the
+ * driver parses, none of the row's wide columns (the machine snapshot, an application's evaluation).
  */
 export async function writeTransition(
   manager: EntityManager,
   entity: EntityTarget<ObjectLiteral>,
-  key: { id: string; version: number },
+  current: ObjectLiteral & { id: string; version: number },
   values: ObjectLiteral,
   writes: RowWrite[],
 ): Promise<ObjectLiteral | null> {
   const postgres = manager.dataSource.options.type === 'postgres';
   const meta = manager.dataSource.getMetadata(entity);
-  const q = (name: string) => manager.dataSource.driver.escape(name);
+  const text = tableText(manager, meta);
   const { params, param } = placeholders(manager);
-  const id = q(meta.findColumnWithPropertyName('id')!.databaseName);
-  const version = q(meta.findColumnWithPropertyName('version')!.databaseName);
-  const set = columns(manager, meta, values).map((c) => `${q(c.name)} = ${param(c.value)}`);
+  const id = text.quoted(text.column('id').databaseName);
+  const version = text.quoted(text.column('version').databaseName);
+  const set = columns(manager, meta, values).map((c) => `${text.quoted(c.name)} = ${param(c.value)}`);
   const update =
-    `UPDATE ${q(meta.tableName)} SET ${set.join(', ')}, ${version} = ${version} + 1 ` +
-    `WHERE ${id} = ${param(key.id)} AND ${version} = ${param(key.version)} ` +
-    // The entity's columns, not *: a column another version's migration adds must not change a prepared result type.
-    `RETURNING ${meta.columns.map((c) => q(c.databaseName)).join(', ')}`;
+    `UPDATE ${text.table} SET ${set.join(', ')}, ${version} = ${version} + 1 ` +
+    `WHERE ${id} = ${param(current.id)} AND ${version} = ${param(current.version)} RETURNING ${version}`;
+  let raw: ObjectLiteral[];
   if (postgres) {
     const inserts = writes.map((w, i) => `w${i} AS (${insert(manager, w, param, 'upd')})`);
-    const sql = `WITH upd AS (${update})${inserts.map((s) => `, ${s}`).join('')} SELECT * FROM upd`;
-    const raw = await preparedQuery(manager, sql, params);
-    return raw.length ? hydrate(manager, meta, raw[0]) : null;
+    const sql = `WITH upd AS (${update})${inserts.map((s) => `, ${s}`).join('')} SELECT ${version} FROM upd`;
+    raw = await preparedQuery(manager, sql, params);
+  } else {
+    raw = await manager.query(update, params);
+    if (raw.length)
+      for (const w of writes) {
+        params.length = 0;
+        await manager.query(insert(manager, w, param), params);
+      }
   }
-  const raw: ObjectLiteral[] = await manager.query(update, params);
   if (!raw.length) return null;
-  for (const w of writes) {
-    params.length = 0;
-    await manager.query(insert(manager, w, param), params);
+  const written = meta.create() as ObjectLiteral;
+  for (const column of meta.columns) {
+    // A property set to undefined is written as NULL (`columns`), and reads back as null.
+    const value =
+      column.propertyName in values ? (column.getEntityValue(values) ?? null) : column.getEntityValue(current);
+    column.setEntityValue(written, value);
   }
-  return hydrate(manager, meta, raw[0]);
+  written.version = current.version + 1;
+  return written;
 }
 
 /**
@@ -112,7 +124,7 @@ function placeholders(manager: EntityManager) {
  */
 function insert(manager: EntityManager, write: RowWrite, param: (value: unknown) => string, after?: string) {
   const meta = manager.dataSource.getMetadata(write.entity);
-  const q = (name: string) => manager.dataSource.driver.escape(name);
+  const text = tableText(manager, meta);
   const cols = columns(manager, meta, write.row, true);
   const each = write.forEach;
   const postgres = manager.dataSource.options.type === 'postgres';
@@ -125,32 +137,73 @@ function insert(manager: EntityManager, write: RowWrite, param: (value: unknown)
     .join(', ');
   const from = [each?.from, after].filter(Boolean).join(', ');
   const where = each ? ` WHERE ${each.where(param, postgres)}` : '';
-  let sql =
-    `INSERT INTO ${q(meta.tableName)} (${cols.map((c) => q(c.name)).join(', ')}) ` +
+  const sql =
+    `INSERT INTO ${text.table} ${text.insertColumns} ` +
     (from ? `SELECT ${values} FROM ${from}${where}` : `VALUES (${values})`);
-  if (write.conflictOn) {
-    const keys = write.conflictOn.map((p) => meta.findColumnWithPropertyName(p)!.databaseName);
-    const primary = meta.primaryColumns.map((c) => c.databaseName);
-    const overwrite = cols.filter((c) => !keys.includes(c.name) && !primary.includes(c.name));
-    sql +=
-      ` ON CONFLICT (${keys.map(q).join(', ')}) ` +
-      (write.onConflict === 'ignore'
-        ? 'DO NOTHING'
-        : `DO UPDATE SET ${overwrite.map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`).join(', ')}`);
-  }
-  return sql;
+  return write.conflictOn ? sql + text.onConflict(write.conflictOn, write.onConflict) : sql;
+}
+
+/**
+ * The fixed parts of a table's statements (quoted names, the column list, ON CONFLICT clauses), worked out once per
+ * entity: every transition builds its statement, and escaping and joining the same names each time showed in the
+ * profile.
+ */
+interface TableText {
+  table: string;
+  /** `("id", "kind", …)`: every column, in the order `columns(…, true)` gives the values. */
+  insertColumns: string;
+  quoted(databaseName: string): string;
+  column(property: string): ColumnMetadata;
+  onConflict(conflictOn: string[], action?: 'update' | 'ignore'): string;
+}
+
+const tableTexts = new WeakMap<EntityMetadata, TableText>();
+
+function tableText(manager: EntityManager, meta: EntityMetadata): TableText {
+  const cached = tableTexts.get(meta);
+  if (cached) return cached;
+  const driver = manager.dataSource.driver;
+  const names = new Map(meta.columns.map((c) => [c.databaseName, driver.escape(c.databaseName)]));
+  const byProperty = new Map(meta.columns.map((c) => [c.propertyName, c]));
+  const clauses = new Map<string, string>();
+  const quoted = (name: string) => names.get(name) ?? driver.escape(name);
+  const text: TableText = {
+    table: driver.escape(meta.tableName),
+    insertColumns: `(${meta.columns.map((c) => quoted(c.databaseName)).join(', ')})`,
+    quoted,
+    column(property) {
+      const column = byProperty.get(property);
+      if (!column) throw new Error(`${meta.name} has no column for property ${property}`);
+      return column;
+    },
+    onConflict(conflictOn, action) {
+      const key = `${action ?? 'update'}:${conflictOn.join(',')}`;
+      let clause = clauses.get(key);
+      if (clause === undefined) {
+        const keys = conflictOn.map((p) => text.column(p).databaseName);
+        const primary = meta.primaryColumns.map((c) => c.databaseName);
+        const overwrite = meta.columns.filter(
+          (c) => !keys.includes(c.databaseName) && !primary.includes(c.databaseName),
+        );
+        clause =
+          ` ON CONFLICT (${keys.map(quoted).join(', ')}) ` +
+          (action === 'ignore'
+            ? 'DO NOTHING'
+            : `DO UPDATE SET ${overwrite.map((c) => `${quoted(c.databaseName)} = EXCLUDED.${quoted(c.databaseName)}`).join(', ')}`);
+        clauses.set(key, clause);
+      }
+      return clause;
+    },
+  };
+  tableTexts.set(meta, text);
+  return text;
 }
 
 /** The given properties (or, for a whole row, every column) as database column names and persisted values. */
 function columns(manager: EntityManager, meta: EntityMetadata, values: ObjectLiteral, wholeRow = false): Column[] {
   const driver = manager.dataSource.driver;
-  const picked = wholeRow
-    ? meta.columns
-    : Object.keys(values).map((property) => {
-        const column = meta.findColumnWithPropertyName(property);
-        if (!column) throw new Error(`${meta.name} has no column for property ${property}`);
-        return column;
-      });
+  const text = tableText(manager, meta);
+  const picked = wholeRow ? meta.columns : Object.keys(values).map((property) => text.column(property));
   return picked.map((column) => ({
     name: column.databaseName,
     property: column.propertyName,

@@ -150,7 +150,7 @@ export class TransitionService {
     const updated = await writeTransition(
       manager,
       definition.entity,
-      { id: row.id, version: row.version },
+      row,
       {
         ...(request.columns?.(stored) ?? {}),
         state: to,
