@@ -97,6 +97,16 @@ describe('application documents and a reviewer pool that is too small', () => {
         .statusCode,
     ).toBe(201);
     expect((await event(t, app.id, { type: 'DRAW_PANEL' }, cw.token)).json().code).toBe('PANEL_POOL_TOO_SMALL');
+    // Declaring it again, twice at once, keeps the one declaration.
+    const again = await Promise.all(
+      [1, 2].map(() =>
+        t.http.post('/api/reviewers/me/conflicts', { enterpriseId: enterprise.id, reason: '持股' }, finance.token),
+      ),
+    );
+    expect(again.map((r) => r.statusCode)).toEqual([201, 201]);
+    const mine = (await t.http.get('/api/reviewers/me/conflicts', finance.token)).json();
+    expect(mine.total).toBe(1);
+    expect(again.map((r) => r.json().id)).toEqual([mine.items[0].id, mine.items[0].id]);
     await reviewerPool(t, 0, 1);
     const drawn = await expectOk(await event(t, app.id, { type: 'DRAW_PANEL' }, cw.token));
     expect(drawn.panel.map((m: { reviewerId: string }) => m.reviewerId)).not.toContain(finance.id);

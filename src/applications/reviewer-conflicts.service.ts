@@ -18,23 +18,22 @@ export class ReviewerConflictsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Declaring the same affiliation again returns the existing declaration. */
+  /**
+   * Declaring the same affiliation again returns the existing declaration, also when two declarations race: the
+   * unique key (reviewer, enterprise) lets one insert win and the other read what it wrote.
+   */
   declare(dto: DeclareConflictDto, actor: Actor) {
     return this.tx.run(async (manager) => {
       if (!(await manager.exists(EnterpriseEntity, { where: { id: dto.enterpriseId } })))
         throw notFound('enterprise', dto.enterpriseId);
-      const existing = await manager.findOne(ReviewerConflictEntity, {
-        where: { reviewerId: actor.id!, enterpriseId: dto.enterpriseId },
-      });
+      const key = { reviewerId: actor.id!, enterpriseId: dto.enterpriseId };
+      const existing = await manager.findOne(ReviewerConflictEntity, { where: key });
       if (existing) return existing;
-      const row = {
-        id: randomUUID(),
-        reviewerId: actor.id!,
-        enterpriseId: dto.enterpriseId,
-        reason: dto.reason,
-        createdAt: new Date(),
-      };
-      await manager.insert(ReviewerConflictEntity, row);
+      const row = { id: randomUUID(), ...key, reason: dto.reason, createdAt: new Date() };
+      // ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite): a declaration committed meanwhile is kept, not doubled.
+      await manager.createQueryBuilder().insert().into(ReviewerConflictEntity).values(row).orIgnore().execute();
+      const kept = await manager.findOneOrFail(ReviewerConflictEntity, { where: key });
+      if (kept.id !== row.id) return kept;
       await appendAudit(manager, {
         entityType: 'reviewer_conflict',
         entityId: row.id,

@@ -1,3 +1,4 @@
+import { chinaToday } from '../lib/format';
 import { ApiError, api } from './client';
 import type { PipelineSummary } from './pipeline';
 import type { Page } from './types';
@@ -30,7 +31,7 @@ export async function pipelineSummary(year: number, district?: string): Promise<
     partial: true,
     year,
     district: district ?? null,
-    asOf: new Date().toISOString().slice(0, 10),
+    asOf: chinaToday(),
     counts: cells,
     totals: {
       enterprises: sum(() => true),

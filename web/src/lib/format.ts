@@ -42,3 +42,11 @@ export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   return group(value, Number.isInteger(value) ? 0 : 2);
 }
+
+/**
+ * Today's date in China (UTC+8, no daylight saving), as an ISO date: the bureaus' calendar day, which the UTC date is
+ * not between 00:00 and 08:00 Beijing time. The server's `chinaToday` does the same.
+ */
+export function chinaToday(now = Date.now()): string {
+  return new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -31,6 +31,7 @@ import { CountInput, MoneyInput } from '../../components/inputs';
 import { EmptyState, ErrorState, Loading } from '../../components/PageState';
 import { ColourTag } from '../../components/Tags';
 import { useI18n, type MessageKey } from '../../i18n';
+import { chinaToday } from '../../lib/format';
 import { notAbove, required, wholeNumber } from '../../lib/rules';
 
 const DIRECT = ['national_award_top3', 'provincial_rd_institution', 'led_standard'] as const;
@@ -48,8 +49,6 @@ const EMPTY: Partial<FormValues> = {
   declarations: { majorViolation: false, restrictedIndustry: false, dishonestyList: false, superDeductionExcluded: false },
   directQualifications: [],
 };
-
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** The body of `PUT /api/enterprises/:id/indicators/:year`: only the fields the DTO knows. */
 export function toBody(v: FormValues): AnnualIndicators {
@@ -103,7 +102,7 @@ function toFacts(
     .filter((o) => o.year < year)
     .sort((a, b) => b.year - a.year)
     .slice(0, 2);
-  const asOf = today();
+  const asOf = chinaToday();
   return {
     asOf: enterprise.registeredOn > asOf ? enterprise.registeredOn : asOf,
     registeredOn: enterprise.registeredOn,
@@ -129,7 +128,7 @@ export function IndicatorsEditor({ enterpriseId }: { enterpriseId: string }) {
   const { message } = App.useApp();
   const client = useQueryClient();
   const [form] = Form.useForm<FormValues>();
-  const thisYear = Number(today().slice(0, 4));
+  const thisYear = Number(chinaToday().slice(0, 4));
   const [year, setYear] = useState(thisYear - 1);
   const [checkup, setCheckup] = useState<EvaluationResult | null>(null);
   const [checkupError, setCheckupError] = useState<unknown>(null);
