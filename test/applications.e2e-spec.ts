@@ -416,6 +416,10 @@ describe('certification applications and their review', () => {
     expect(
       (await t.http.get(`/api/applications?overdue=true&enterpriseId=${enterprise.id}`, cw.token)).json().total,
     ).toBe(0);
+    // A state the machine does not have is a 400, not an empty queue.
+    const typo = await t.http.get(`/api/applications?state=submited`, cw.token);
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().fields.map((f: { field: string }) => f.field)).toEqual(['state']);
     expect(
       (
         await t.http.get(`/api/applications?overdue=false&state=submitted&enterpriseId=${enterprise.id}`, cw.token)

@@ -168,6 +168,9 @@ describe('working-day calendar', () => {
     expect(await field(add('2026-09-30', 3661))).toEqual(['days']);
     expect(await field(add('2026-09-30', '1.5'))).toEqual(['days']);
     expect(await field(add('2026-09-30', 'ten'))).toEqual(['days']);
+    // Decimal digits only: an empty value is not 0, hex is not a count.
+    expect(await field(add('2026-09-30', ''))).toEqual(['days']);
+    expect(await field(add('2026-09-30', '0x0a'))).toEqual(['days']);
     expect(await field(t.http.get('/api/calendar/add-working-days?from=2026-09-30', caseworker.token))).toContain(
       'days',
     );

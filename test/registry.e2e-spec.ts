@@ -127,9 +127,22 @@ describe('enterprise registry', () => {
     expect(stale.json().code).toBe('STALE_VERSION');
     const noUscc = await t.http.patch(`/api/enterprises/${e.id}`, { uscc: freshUscc() }, caseworker.token);
     expect(noUscc.statusCode).toBe(400);
+    // Required fields cannot be emptied with null (a 400 naming them); optional ones can.
+    for (const field of ['name', 'district', 'registeredOn']) {
+      const nulled = await t.http.patch(`/api/enterprises/${e.id}`, { [field]: null }, caseworker.token);
+      expect(nulled.statusCode).toBe(400);
+      expect(new Set(nulled.json().fields.map((f: { field: string }) => f.field))).toEqual(new Set([field]));
+    }
+    const noIndustry = await t.http.patch(`/api/enterprises/${e.id}`, { industry: null }, caseworker.token);
+    expect(noIndustry.statusCode).toBe(200);
+    expect(noIndustry.json()).toMatchObject({ name: '新名称科技有限公司', industry: null, version: 3 });
     const audit = (await t.http.get(`/api/audit?entityType=enterprise&entityId=${e.id}`, t.adminToken)).json();
-    expect(audit.items.map((a: { event: string }) => a.event)).toEqual(['PROFILE_UPDATED', 'REGISTERED']);
-    expect(audit.items[0].payload).toMatchObject({ before: { name: e.name }, after: { name: '新名称科技有限公司' } });
+    expect(audit.items.map((a: { event: string }) => a.event)).toEqual([
+      'PROFILE_UPDATED',
+      'PROFILE_UPDATED',
+      'REGISTERED',
+    ]);
+    expect(audit.items[1].payload).toMatchObject({ before: { name: e.name }, after: { name: '新名称科技有限公司' } });
   });
 
   it('lists with filters, search by name or USCC, paging and sorting', async () => {

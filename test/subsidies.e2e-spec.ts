@@ -104,6 +104,22 @@ describe('subsidies: programmes as data and matching on events (免申即享)', 
       manager.token,
     );
     expect(noCap.json().fields.map((f: any) => f.field)).toEqual(['amount.cap']);
+    // A null amount or cap is refused, not read as 0 (every match would get no grant) or left pending forever.
+    for (const amount of [{ fixed: null }, { formula: { var: 'indicators.revenue' }, cap: null }, { formula: null }]) {
+      const nulled = await t.http.post('/api/programmes', { ...base, rule: true, amount }, manager.token);
+      expect(nulled.statusCode).toBe(400);
+      expect(new Set(nulled.json().fields.map((f: any) => f.field))).toEqual(
+        new Set([`amount.${Object.keys(amount).at(-1)}`]),
+      );
+    }
+    const draft = await t.http.post('/api/programmes', { ...base, code: 'nulled_rule', rule: true }, manager.token);
+    expect(draft.statusCode).toBe(201);
+    // A PATCH that names a required field as null is a 400 naming it, not a NOT NULL failure at the database.
+    for (const field of ['rule', 'name', 'budget', 'amount', 'trigger']) {
+      const patched = await t.http.patch(`/api/programmes/${draft.json().id}`, { [field]: null }, manager.token);
+      expect(patched.statusCode).toBe(400);
+      expect(new Set(patched.json().fields.map((f: any) => f.field))).toEqual(new Set([field]));
+    }
     const wrongTrigger = await t.http.post(
       '/api/programmes',
       { ...base, rule: { '==': [{ var: 'event.tier' }, 'high_tech'] } },

@@ -230,6 +230,9 @@ describe('tier lifecycle: certifications, revocations, bars and the daily sweep'
   it('runs the sweep for a past day through the admin API as a job, never for a future day', async () => {
     const admin = t.adminToken;
     expect((await t.http.post('/api/admin/sweeps', { asOf: `${year + 1}-01-01` }, admin)).statusCode).toBe(400);
+    const ancient = await t.http.post('/api/admin/sweeps', { asOf: '0999-12-31' }, admin);
+    expect(ancient.statusCode).toBe(400);
+    expect(ancient.json().fields).toEqual([{ field: 'asOf', reason: 'asOf must be 2000-01-01 or later' }]);
     expect((await t.http.post('/api/admin/sweeps', { asOf: today }, manager.token)).statusCode).toBe(403);
     const started = await t.http.post('/api/admin/sweeps', { asOf: today }, admin);
     expect(started.statusCode).toBe(202);

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
+import { APPLICATION_STATES } from './application.machine';
 import { CLIENT_EVENTS } from './application.policy';
 
 export const TARGET_TIERS = ['tech_sme', 'high_tech', 'leader'] as const;
@@ -127,10 +128,9 @@ export class ApplicationEventDto {
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListApplicationsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ enum: APPLICATION_STATES })
   @IsOptional()
-  @IsString()
-  @Length(1, 40)
+  @IsIn(APPLICATION_STATES)
   state?: string;
 
   @ApiPropertyOptional({ enum: TARGET_TIERS })

@@ -2,6 +2,21 @@ import { assign, emit, setup } from 'xstate';
 import { panelResult, type ExpertScore, type PanelMember, type Reviewer } from './panel.rules';
 
 export type TargetTier = 'tech_sme' | 'high_tech' | 'leader';
+/** Every state of the application machine, in workflow order (a queue filter names one; the pipeline counts them). */
+export const APPLICATION_STATES = [
+  'draft',
+  'submitted',
+  'returned',
+  'accepted',
+  'under_review',
+  'reviewed',
+  'public_notice',
+  'objection_review',
+  'recognised',
+  'rejected',
+  'withdrawn',
+] as const;
+
 /** States an application never leaves (the machine's `final` states); every other state is open. */
 export const FINAL_APPLICATION_STATES = ['recognised', 'rejected', 'withdrawn'] as const;
 

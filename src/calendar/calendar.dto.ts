@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
   IsInt,
@@ -37,7 +37,8 @@ export class AddWorkingDaysQueryDto {
   from: string;
 
   @ApiProperty({ minimum: 0, maximum: MAX_WORKING_DAYS, example: 10, description: '0 answers `from` itself' })
-  @Type(() => Number)
+  // Decimal digits only: `Number()` would read an empty `days=` as 0 and `0x0a` as 10.
+  @Transform(({ value }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(0)
   @Max(MAX_WORKING_DAYS)

@@ -9,8 +9,10 @@ import { chinaToday } from '../grading/dto/grading-facts.dto';
 import { JobRecords } from '../jobs/job-records.service';
 import { SWEEP_JOB, TierSweepProcessor } from './tier-sweep.processor';
 
+const EARLIEST_SWEEP = '2000-01-01';
+
 export class RunSweepDto {
-  @ApiProperty({ example: '2026-11-20', description: 'the day to sweep for; not after today' })
+  @ApiProperty({ example: '2026-11-20', description: 'the day to sweep for; from 2000-01-01, not after today' })
   @Validate(IsoDateConstraint)
   asOf: string;
 }
@@ -30,6 +32,9 @@ export class SweepsController {
   @Roles('admin')
   async run(@Body() dto: RunSweepDto, @CurrentActor() actor: Actor) {
     if (dto.asOf > chinaToday()) throw validationFailed([{ field: 'asOf', reason: 'asOf must not be after today' }]);
+    // The sweep's queries compare four-digit years (and SQLite compares dates as text): nothing here predates 2000.
+    if (dto.asOf < EARLIEST_SWEEP)
+      throw validationFailed([{ field: 'asOf', reason: `asOf must be ${EARLIEST_SWEEP} or later` }]);
     const record = await this.jobs.start(SWEEP_JOB, { asOf: dto.asOf }, actor);
     return { jobId: record.id, status: record.status };
   }

@@ -7,7 +7,7 @@ import { FieldError, validationErrorsToFields } from './field-errors';
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The first string (value or key) in a request part that no database column can hold, with its dotted path. */
-function unstorableString(value: unknown, path: string, depth = 0): FieldError | null {
+export function unstorableString(value: unknown, path: string, depth = 0): FieldError | null {
   if (typeof value === 'string')
     return UNSTORABLE.test(value)
       ? { field: path || 'value', reason: `${path || 'value'} must not contain NUL or unpaired surrogate characters` }

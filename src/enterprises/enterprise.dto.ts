@@ -102,7 +102,11 @@ export class CreateEnterpriseDto {
 }
 
 /** Profile edits. The USCC is the registry identity and cannot change (a new code is a new registration). */
-export class UpdateEnterpriseDto extends PartialType(OmitType(CreateEnterpriseDto, ['uscc'] as const)) {
+export class UpdateEnterpriseDto extends PartialType(
+  OmitType(CreateEnterpriseDto, ['uscc'] as const),
+  // A required field given as null (`"name": null`) is refused with its reason, not written as NULL.
+  { skipNullProperties: false },
+) {
   /** The version the editor saw; a newer row answers 409 instead of overwriting someone else's change. */
   @ApiPropertyOptional()
   @IsOptional()

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { FieldError, validationErrorsToFields } from '../common/field-errors';
+import { unstorableString } from '../common/validation.pipe';
 import { CreateEnterpriseDto } from '../enterprises/enterprise.dto';
 import { chinaToday } from '../grading/dto/grading-facts.dto';
 import { AnnualIndicatorsDto } from '../indicators/dto/annual-indicators.dto';
@@ -34,6 +35,16 @@ export async function validateImportRow(
   // The same range as the year in PUT /api/enterprises/:id/indicators/:year (ParseYearPipe).
   if (row.year < 1949 || row.year > current)
     fields.push({ field: 'year', reason: `year must be a four-digit year from 1949 to ${current}` });
+
+  // What the API's validation pipe refuses in a body (NUL, unpaired surrogates): PostgreSQL would refuse the row's
+  // insert, failing the job at that row instead of naming the cell.
+  for (const [part, value] of [
+    ['enterprise', row.enterprise],
+    ['indicators', row.indicators],
+  ] as const) {
+    const unstorable = unstorableString(value, part);
+    if (unstorable) fields.push(unstorable);
+  }
 
   const enterprise = plainToInstance(CreateEnterpriseDto, row.enterprise, { enableImplicitConversion: false });
   const indicators = plainToInstance(AnnualIndicatorsDto, row.indicators, { enableImplicitConversion: false });

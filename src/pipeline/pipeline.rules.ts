@@ -2,33 +2,18 @@
  * Pure definitions of the pipeline figures (no framework imports): the vocabulary, the rates and how the summary's
  * tables are laid out. The SQL that counts lives in the services; what the numbers mean is fixed here, once.
  */
-import { FINAL_APPLICATION_STATES } from '../applications/application.machine';
+import { APPLICATION_STATES, FINAL_APPLICATION_STATES } from '../applications/application.machine';
 import { TIERS } from '../enterprises/tier.machine';
 import { RESERVING_STATES } from '../subsidies/grant.machine';
 
 // The vocabulary is the machines' own: tiers, final application states and reserving grant states are not repeated.
-export { FINAL_APPLICATION_STATES, TIERS };
+export { APPLICATION_STATES, FINAL_APPLICATION_STATES, TIERS };
 export type PipelineTier = (typeof TIERS)[number];
 export const CERTIFIED_TIERS = ['tech_sme', 'high_tech', 'leader'] as const;
 export type CertifiedTier = (typeof CERTIFIED_TIERS)[number];
 /** Colours in the order a caseworker reads them: furthest from the next rung first. */
 export const COLOURS = ['orange', 'red', 'blue', 'green'] as const;
 export type PipelineColour = (typeof COLOURS)[number];
-
-/** Every application state, in workflow order. */
-export const APPLICATION_STATES = [
-  'draft',
-  'submitted',
-  'returned',
-  'accepted',
-  'under_review',
-  'reviewed',
-  'public_notice',
-  'objection_review',
-  'recognised',
-  'rejected',
-  'withdrawn',
-] as const;
 
 /** Grant states holding a budget reservation (the grant machine's). */
 export const RESERVING_GRANT_STATES = RESERVING_STATES;

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  Allow,
   ArrayMaxSize,
   IsArray,
   IsDefined,
@@ -16,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { OptionalNotNull } from '../common/optional-not-null';
 import { PageQueryDto } from '../common/pagination.dto';
 import { IsMoney } from '../grading/dto/grading-facts.dto';
 import { TRIGGER_EVENTS, type TriggerEvent } from './rules/fact-vocabulary';
@@ -36,17 +36,17 @@ export class TriggerDto {
 /** Either `fixed`, or `formula` (JSON Logic over the facts, rounded down to whole yuan) with `cap`. */
 export class AmountDto {
   @ApiPropertyOptional({ example: 300000, description: 'whole yuan' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsMoney()
   fixed?: number;
 
   @ApiPropertyOptional({ description: 'JSON Logic', example: { '/': [{ var: 'indicators.rdIncrease' }, 100] } })
-  @IsOptional()
-  @Allow()
+  @OptionalNotNull()
+  @IsDefined({ message: 'formula must not be null' })
   formula?: unknown;
 
   @ApiPropertyOptional({ example: 2000000, description: 'whole yuan' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsMoney()
   cap?: number;
 }
@@ -119,6 +119,8 @@ export class CreateProgrammeDto {
 /** Changes to a programme: a draft changes in place, an active one gets a new version. Code and period stay. */
 export class UpdateProgrammeDto extends PartialType(
   OmitType(CreateProgrammeDto, ['code', 'period', 'status'] as const),
+  // A required field given as null is refused (its own validators run), not written as NULL.
+  { skipNullProperties: false },
 ) {}
 
 /** A draft to simulate (nothing is written); the code is optional. */
