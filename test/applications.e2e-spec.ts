@@ -115,10 +115,13 @@ describe('certification applications and their review', () => {
       'declined',
     );
 
+    // The decliner's answer names only the decliner (experts score independently); officers see the whole panel.
+    expect(afterDecline.panel.filter((m: { reviewerId: string | null }) => m.reviewerId !== null)).toHaveLength(1);
+    const panel = (await t.http.get(`/api/applications/${id}`, cw.token)).json().panel;
     const reviewerQueue = (
       await t.http.get(
         '/api/applications?assignee=me',
-        tokenOf(afterDecline.panel.find((m: { status: string }) => m.status === 'pending').reviewerId),
+        tokenOf(panel.find((m: { status: string }) => m.status === 'pending').reviewerId),
       )
     ).json();
     expect(reviewerQueue.items.map((a: { id: string }) => a.id)).toContain(id);
@@ -194,10 +197,13 @@ describe('certification applications and their review', () => {
     const illegal = await event(t, app.id, { type: 'ACCEPT' }, cw.token);
     expect(illegal.statusCode).toBe(409);
     expect(illegal.json()).toMatchObject({ code: 'EVENT_NOT_ALLOWED', state: 'draft' });
-    expect((await event(t, app.id, { type: 'SUBMIT' }, reviewers[0].token)).json()).toMatchObject({
+    expect((await event(t, app.id, { type: 'SUBMIT' }, manager.token)).json()).toMatchObject({
       statusCode: 403,
       code: 'ROLE_NOT_ALLOWED',
     });
+    // A reviewer not drawn for it does not see it at all.
+    expect((await event(t, app.id, { type: 'SUBMIT' }, reviewers[0].token)).statusCode).toBe(404);
+    expect((await t.http.get(`/api/applications/${app.id}`, reviewers[0].token)).statusCode).toBe(404);
     const stranger = await applicant(t, cw);
     expect((await event(t, app.id, { type: 'SUBMIT' }, stranger.user.token)).statusCode).toBe(404);
     expect((await t.http.get(`/api/applications/${app.id}`, stranger.user.token)).statusCode).toBe(404);
@@ -225,7 +231,7 @@ describe('certification applications and their review', () => {
     expect(
       (await event(t, reviewing.id, { type: 'SCORE', ip: 20, conversion: 20, rdManagement: 15 }, outsider.token)).json()
         .code,
-    ).toBe('NOT_PANEL_MEMBER');
+    ).toBe('NOT_FOUND');
     const member = reviewing.panel.find((m: { expertise: string }) => m.expertise === 'technical');
     await expectOk(
       await event(
@@ -324,13 +330,41 @@ describe('certification applications and their review', () => {
     });
   });
 
+  it("shows a reviewer only their panels' applications, with their own score and not the others'", async () => {
+    const { app } = await underReview();
+    const members: string[] = app.panel.map((m: { reviewerId: string }) => m.reviewerId);
+    const [first, second] = members;
+    await expectOk(await event(t, app.id, { type: 'SCORE', ip: 20, conversion: 20, rdManagement: 15 }, tokenOf(first)));
+    const own = await expectOk(await t.http.get(`/api/applications/${app.id}`, tokenOf(first)));
+    expect(Object.keys(own.scores)).toEqual([first]);
+    const other = await expectOk(await t.http.get(`/api/applications/${app.id}`, tokenOf(second)));
+    expect(other.scores).toEqual({});
+    expect(other.panel.map((m: { reviewerId: string | null }) => m.reviewerId).filter(Boolean)).toEqual([second]);
+    expect((await t.http.get(`/api/applications/${app.id}`, cw.token)).json().scores).toHaveProperty(first);
+
+    const ids = async (token: string) =>
+      (await t.http.get('/api/applications?pageSize=500', token)).json().items.map((a: { id: string }) => a.id);
+    expect(await ids(tokenOf(second))).toContain(app.id);
+    const outsider = reviewers.find((r) => !members.includes(r.id))!;
+    expect(await ids(outsider.token)).not.toContain(app.id);
+    expect((await t.http.get(`/api/applications/${app.id}`, outsider.token)).statusCode).toBe(404);
+    expect((await t.http.get(`/api/applications/${app.id}/attachments`, outsider.token)).statusCode).toBe(404);
+
+    // Declining (a conflict of interest, say) ends the reviewer's access.
+    await expectOk(await event(t, app.id, { type: 'DECLINE', reason: '曾为该企业提供咨询' }, tokenOf(second)));
+    expect((await t.http.get(`/api/applications/${app.id}`, tokenOf(second))).statusCode).toBe(404);
+    expect(await ids(tokenOf(second))).not.toContain(app.id);
+  });
+
   it('flags outlying reviewers for calibration before an approval', async () => {
     const { app } = await underReview();
     const low = app.panel.find((m: { expertise: string }) => m.expertise === 'technical').reviewerId;
     const reviewed = await scoreAll(app.id, (id) =>
       id === low ? { ip: 5, conversion: 5, rdManagement: 5 } : { ip: 28, conversion: 27, rdManagement: 18 },
     );
-    expect(reviewed.result.flagged).toEqual([low]);
+    // The last expert's answer does not show who was flagged; the manager's view does.
+    expect(reviewed.result.flagged).toEqual([]);
+    expect((await t.http.get(`/api/applications/${app.id}`, manager.token)).json().result.flagged).toEqual([low]);
     expect((await event(t, app.id, { type: 'DECIDE', approve: true, reason: '同意' }, manager.token)).json().code).toBe(
       'CALIBRATION_REQUIRED',
     );
@@ -361,7 +395,16 @@ describe('certification applications and their review', () => {
         objector.user.token,
       ),
     );
-    expect(objected.state).toBe('objection_review');
+    // Another enterprise may object, and gets a receipt: not the applicant's evaluation, panel or scores.
+    expect(objected).toEqual({ id: app.id, state: 'objection_review', received: 'OBJECT', on: today });
+    // Outside the notice its events answer as for an application it cannot see.
+    const late = await event(
+      t,
+      app.id,
+      { type: 'OBJECT', name: '张三', contact: '13800000000', reason: '再次异议' },
+      objector.user.token,
+    );
+    expect(late.statusCode).toBe(404);
     // The sweep leaves a notice with an open objection alone, however late it is.
     await sweep.closeNotices('2099-01-01');
     expect((await t.http.get(`/api/applications/${app.id}`, cw.token)).json().state).toBe('objection_review');

@@ -23,7 +23,7 @@ import { RowWrite, TransitionService } from '../state/transition.service';
 import { ApplicationDeadlines, DeadlinePlan, toDeadlineView } from './application-deadlines';
 import { ApplicationEventBuilder, reviewerRows } from './application-event-builder';
 import { applicationSettings } from './application-settings';
-import { ApplicationDeadlineEntity, ApplicationEntity } from './application.entities';
+import { ApplicationDeadlineEntity, ApplicationEntity, ApplicationReviewerEntity } from './application.entities';
 import { ApplicationEventDto, CreateApplicationDto, ListApplicationsQueryDto } from './application.dto';
 import {
   FINAL_APPLICATION_STATES,
@@ -35,7 +35,8 @@ import {
 import { refusal } from './application.policy';
 import { nextCertificateNumber } from './certificate-numbers';
 
-const STAFF = ['admin', 'manager', 'caseworker', 'reviewer'];
+/** The bureau's own officers see an application whole; reviewers and enterprises see parts of it (`view`). */
+const STAFF = ['admin', 'manager', 'caseworker'];
 
 /** Certification applications: creation, events through the one transition mechanism, queues and the notice close. */
 @Injectable()
@@ -71,6 +72,12 @@ export class ApplicationsService implements OnModuleInit {
         .findOne({ where: { id }, select: { enterpriseId: true } });
       return row?.enterpriseId ?? null;
     });
+    // A reviewer reads the applications they were drawn for, until they decline (a declared conflict, say).
+    this.ownership.registerPanel('application', (id, reviewerId) =>
+      this.dataSource
+        .getRepository(ApplicationReviewerEntity)
+        .exists({ where: { applicationId: id, reviewerId, status: Not('declined') } }),
+    );
   }
 
   /** Refused when the enterprise is barred from the tier, holds it beyond this year, has exited, or already applies. */
@@ -141,6 +148,7 @@ export class ApplicationsService implements OnModuleInit {
   /** Applies a client's event: policy first (403/404), then the machine through the transition service (409). */
   async send(id: string, dto: ApplicationEventDto, actor: Actor) {
     const today = chinaToday();
+    let outsider = false;
     // Reads, then the transition's one version-checked statement: no transaction needed on PostgreSQL (a row changed
     // since it was read is a 409), so none is held open while the event is built.
     const { result, deadlines } = await this.tx.readThenWrite(async (manager) => {
@@ -148,13 +156,20 @@ export class ApplicationsService implements OnModuleInit {
       const app = await this.readWithDeadlines(manager, id);
       if (!app) throw notFound('application', id);
       const context = app.snapshot.context as ApplicationContext;
+      // Someone who may not read the application (another enterprise, a reviewer not on its panel) may still object
+      // during the public notice; anything else it sends answers as if the application did not exist.
+      outsider = !this.mayRead(app, actor);
       const denied = refusal(dto.type, actor, this.subject(app));
+      if (denied && outsider) throw notFound('application', id);
       if (denied) throw new DomainError(denied.status, denied.code, denied.message);
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== app.version && outsider)
+        throw notFound('application', id);
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== app.version)
         throw conflict('STALE_VERSION', `application ${id} is at version ${app.version}, not ${dto.expectedVersion}`, {
           currentVersion: app.version,
         });
       const loaded = this.transitions.restore(APPLICATION_MACHINE_ID, app);
+      if (!eventTypesFrom(loaded.snapshot).includes(dto.type) && outsider) throw notFound('application', id);
       if (!eventTypesFrom(loaded.snapshot).includes(dto.type))
         throw conflict('EVENT_NOT_ALLOWED', `${dto.type} is not allowed in state ${app.state}`, {
           state: app.state,
@@ -197,7 +212,17 @@ export class ApplicationsService implements OnModuleInit {
       return { result, deadlines: plan!.rows };
     });
     this.relay.nudge();
+    // An objection from outside gets a receipt, not the application (its evaluation holds the enterprise's figures).
+    if (outsider) return { id, state: result.to, received: dto.type, on: today };
     return this.view(result.row as ApplicationEntity, actor, today, deadlines, result.allowedEvents);
+  }
+
+  /** Officers, the applicant enterprise, and reviewers drawn for the panel (until they decline) read an application. */
+  private mayRead(app: ApplicationEntity, actor: Actor) {
+    if (STAFF.includes(actor.role)) return true;
+    if (actor.role === 'enterprise') return actor.enterpriseId === app.enterpriseId;
+    const panel = (app.snapshot.context as ApplicationContext).panel;
+    return actor.role === 'reviewer' && panel.some((m) => m.id === actor.id && m.status !== 'declined');
   }
 
   /**
@@ -245,6 +270,12 @@ export class ApplicationsService implements OnModuleInit {
     const today = chinaToday();
     const qb = this.dataSource.getRepository(ApplicationEntity).createQueryBuilder('a');
     if (actor.role === 'enterprise') qb.andWhere('a.enterprise_id = :own', { own: actor.enterpriseId });
+    // Reviewers see the applications they sit on the panel of (`assignee=me`: those still waiting for their score).
+    if (actor.role === 'reviewer' && query.assignee !== 'me')
+      qb.andWhere(
+        "EXISTS (SELECT 1 FROM application_reviewers r WHERE r.application_id = a.id AND r.reviewer_id = :me AND r.status <> 'declined')",
+        { me: actor.id },
+      );
     if (query.enterpriseId) qb.andWhere('a.enterprise_id = :eid', { eid: query.enterpriseId });
     if (query.state) qb.andWhere('a.state = :state', { state: query.state });
     if (query.targetTier) qb.andWhere('a.target_tier = :tier', { tier: query.targetTier });
@@ -314,15 +345,23 @@ export class ApplicationsService implements OnModuleInit {
   ) {
     const ctx = app.snapshot.context as ApplicationContext;
     const staff = STAFF.includes(actor.role);
+    // Experts score independently (专家独立评审): a panel member sees their own name and score on the panel, not the
+    // others', and no objector's contact details.
+    const me = actor.role === 'reviewer' ? actor.id : null;
+    const scores = staff ? ctx.scores : me && ctx.scores[me] ? { [me]: ctx.scores[me] } : {};
     return {
       ...this.summary(app, actor, today, deadlines, eventTypes),
       ruleSet: ctx.pinned?.ruleSet ?? null,
       regionConfigVersion: ctx.pinned?.regionConfigVersion ?? null,
       pinned: ctx.pinned,
       evaluation: app.evaluation,
-      panel: ctx.panel.map((m) => ({ reviewerId: staff ? m.id : null, expertise: m.expertise, status: m.status })),
+      panel: ctx.panel.map((m) => ({
+        reviewerId: staff || m.id === me ? m.id : null,
+        expertise: m.expertise,
+        status: m.status,
+      })),
       // Enterprises see the panel's result and the decision, not who scored what.
-      scores: staff ? ctx.scores : {},
+      scores,
       result: ctx.result && (staff ? ctx.result : { ...ctx.result, totals: {}, flagged: [] }),
       decision: ctx.decision,
       returnReason: ctx.returnReason,

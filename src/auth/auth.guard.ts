@@ -32,7 +32,8 @@ function pick(request: Record<string, any>, path: string): unknown {
 }
 
 /**
- * Global guard: verifies the bearer token, then the route's @Roles, then ownership (@OwnedBy) for enterprise users.
+ * Global guard: verifies the bearer token, then the route's @Roles, then ownership (@OwnedBy) for enterprise users
+ * and, on resources with a panel, panel membership for reviewers.
  * Routes are denied unless a decorator allows them, so a new route cannot be open by accident.
  */
 @Injectable()
@@ -61,6 +62,7 @@ export class AuthGuard implements CanActivate {
     if (!rule.roles.includes(actor.role as Role))
       throw forbidden('ROLE_NOT_ALLOWED', `Role ${actor.role} may not do this`);
     if (rule.owned && actor.role === 'enterprise') await this.checkOwnership(actor, rule.owned, request);
+    if (rule.owned && actor.role === 'reviewer') await this.checkPanel(actor, rule.owned, request);
     return true;
   }
 
@@ -119,6 +121,14 @@ export class AuthGuard implements CanActivate {
     if (typeof claims.exp !== 'number') return; // a token without expiry is verified every time
     if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, { claims, expiresAt: claims.exp * 1000 });
+  }
+
+  private async checkPanel(actor: Actor, spec: OwnedBySpec, request: Record<string, any>) {
+    const id = pick(request, spec.from);
+    if (typeof id !== 'string' || !id) return;
+    const onPanel = await this.ownership.onPanel(spec.resource, id, actor.id ?? '').catch(() => false);
+    // Like another enterprise's resource: not on the panel reads as not there.
+    if (onPanel === false) throw new DomainError(404, 'NOT_FOUND', `${spec.resource} ${id} was not found`);
   }
 
   private async checkOwnership(actor: Actor, spec: OwnedBySpec, request: Record<string, any>) {
