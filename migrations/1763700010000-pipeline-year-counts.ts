@@ -81,6 +81,27 @@ function contributions(pg: boolean, where: string): string {
     WHERE ${where.replace(/\$x/g, 'g')}`;
 }
 
+/** Enterprises whose district an UPDATE statement changed (PostgreSQL, in a trigger with both transition tables). */
+export const PG_MOVED = `SELECT o.id, o.district AS old_district, n.district AS new_district
+      FROM pipeline_old o JOIN pipeline_new n ON n.id = o.id WHERE o.district IS DISTINCT FROM n.district`;
+
+/**
+ * A district move (PostgreSQL): lock the moved enterprises FOR UPDATE first (waiting for writers of their rows that
+ * read the old district FOR KEY SHARE), then, in a fresh snapshot, move their contributions from the old to the new
+ * district. Exported for 1763700012000, which puts an early exit in front of it.
+ */
+export function pgDistrictMove(): string {
+  return `PERFORM 1 FROM enterprises e WHERE e.id IN (SELECT id FROM (${PG_MOVED}) m) ORDER BY e.id FOR UPDATE OF e;
+        ${INSERT}
+        SELECT CASE WHEN s.sign = 1 THEN m.new_district ELSE m.old_district END, x.year, x.metric, x.k1, x.k2,
+               SUM(s.sign * x.n), SUM(s.sign * x.amount)
+        FROM (${PG_MOVED}) m
+        JOIN LATERAL (${contributions(true, '$x.enterprise_id = m.id')}) x ON true
+        CROSS JOIN (VALUES (-1), (1)) s(sign)
+        GROUP BY 1, x.year, x.metric, x.k1, x.k2
+        HAVING SUM(s.sign * x.n) <> 0 OR SUM(s.sign * x.amount) <> 0`;
+}
+
 const PG_FUNCTIONS = [
   'pipeline_funnel_inserted',
   'pipeline_applications_inserted',
@@ -213,22 +234,7 @@ export class PipelineYearCounts1763700010000 implements MigrationInterface {
       );
     }
 
-    // A district move: lock the moved enterprises FOR UPDATE first (waiting for writers of their rows that read the
-    // old district FOR KEY SHARE), then, in a fresh snapshot, move their contributions from the old to the new district.
-    const moved = `SELECT o.id, o.district AS old_district, n.district AS new_district
-      FROM pipeline_old o JOIN pipeline_new n ON n.id = o.id WHERE o.district IS DISTINCT FROM n.district`;
-    await fn(
-      'pipeline_year_counts_moved',
-      `PERFORM 1 FROM enterprises e WHERE e.id IN (SELECT id FROM (${moved}) m) ORDER BY e.id FOR UPDATE OF e;
-        ${INSERT}
-        SELECT CASE WHEN s.sign = 1 THEN m.new_district ELSE m.old_district END, x.year, x.metric, x.k1, x.k2,
-               SUM(s.sign * x.n), SUM(s.sign * x.amount)
-        FROM (${moved}) m
-        JOIN LATERAL (${contributions(true, '$x.enterprise_id = m.id')}) x ON true
-        CROSS JOIN (VALUES (-1), (1)) s(sign)
-        GROUP BY 1, x.year, x.metric, x.k1, x.k2
-        HAVING SUM(s.sign * x.n) <> 0 OR SUM(s.sign * x.amount) <> 0`,
-    );
+    await fn('pipeline_year_counts_moved', pgDistrictMove());
     await trigger(
       'trg_pipeline_year_counts_move',
       'UPDATE',

@@ -10,6 +10,7 @@ import { Targets1763700008000 } from './1763700008000-targets';
 import { ListIndexes1763700009000 } from './1763700009000-list-indexes';
 import { PipelineYearCounts1763700010000 } from './1763700010000-pipeline-year-counts';
 import { DeadlineReminders1763700011000 } from './1763700011000-deadline-reminders';
+import { DistrictMoveEarlyExit1763700012000 } from './1763700012000-district-move-early-exit';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const ALL_MIGRATIONS = [
   ListIndexes1763700009000,
   PipelineYearCounts1763700010000,
   DeadlineReminders1763700011000,
+  DistrictMoveEarlyExit1763700012000,
 ];

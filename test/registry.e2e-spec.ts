@@ -109,6 +109,22 @@ describe('enterprise registry', () => {
     expect((await t.http.get(`/api/enterprises/${own.id}`, user.token)).json().id).toBe(own.id);
     expect((await t.http.get(`/api/enterprises/${other.id}`, user.token)).statusCode).toBe(404);
     expect((await t.http.patch(`/api/enterprises/${other.id}`, { name: 'hijack' }, user.token)).statusCode).toBe(404);
+    // The registry's facts that grading and subsidies read are the bureau's to correct; the rest is the enterprise's.
+    const moved = await t.http.patch(
+      `/api/enterprises/${own.id}`,
+      { district: `${own.district}外`, registeredOn: '2001-01-01' },
+      user.token,
+    );
+    expect(moved.statusCode).toBe(403);
+    expect(moved.json()).toMatchObject({ code: 'REGISTRY_FACT' });
+    expect(moved.json().fields.map((f: { field: string }) => f.field)).toEqual(['registeredOn', 'district']);
+    const kept = await t.http.patch(
+      `/api/enterprises/${own.id}`,
+      { district: own.district, registeredOn: own.registeredOn, address: '软件园二期' },
+      user.token,
+    );
+    expect(kept.statusCode).toBe(200);
+    expect(kept.json()).toMatchObject({ district: own.district, address: '软件园二期' });
     const list = (await t.http.get('/api/enterprises?pageSize=100', user.token)).json();
     expect(list).toEqual({ items: [expect.objectContaining({ id: own.id })], total: 1 });
   });

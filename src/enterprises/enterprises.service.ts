@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
-import { conflict, notFound } from '../common/domain-error';
+import { conflict, DomainError, notFound } from '../common/domain-error';
 import { CoalescedReader } from '../database/coalesced-reader';
 import { hydrate, readRows, selectColumns } from '../database/entity-rows';
 import { preparedQuery } from '../database/prepared-query';
@@ -27,6 +27,12 @@ interface ViewBody {
 }
 
 /** The registry: who the enterprises are. Grading, tiers and indicators hang off the rows kept here. */
+
+/**
+ * Facts of the business registry that grading and subsidies read (the founding date decides the high-tech one-year
+ * condition, the district which programmes pay): an enterprise keeps the rest of its profile, the bureau these.
+ */
+const REGISTRY_FACTS = ['registeredOn', 'district'] as const;
 @Injectable()
 export class EnterprisesService implements OnModuleInit {
   /**
@@ -161,6 +167,16 @@ export class EnterprisesService implements OnModuleInit {
       throw conflict('STALE_VERSION', `enterprise ${id} is at version ${current.version}, not ${expected}`, {
         currentVersion: current.version,
       });
+    if (actor.role === 'enterprise') {
+      const facts = REGISTRY_FACTS.filter((f) => changes[f] !== undefined && changes[f] !== current[f]);
+      if (facts.length)
+        throw new DomainError(
+          403,
+          'REGISTRY_FACT',
+          'The registration date and district come from the business registry: ask the bureau to correct them',
+          facts.map((field) => ({ field, reason: `${field} is corrected by the bureau, not by the enterprise` })),
+        );
+    }
     const patch = { ...changes, ...(changes.contact ? { contact: { ...changes.contact } } : {}) };
     const result = await manager
       .createQueryBuilder()

@@ -143,6 +143,7 @@ export const en: Record<keyof typeof zh, string> = {
   'field.netAssets': 'Net assets',
 
   'enterprise.noEnterprise': 'This account is not bound to an enterprise; ask an administrator',
+  'enterprise.registryLocked': 'District and registration date follow the business registry; ask the bureau to correct them',
   'enterprises.new': 'Register enterprise',
   'enterprises.search': 'Search by name or USCC',
   'enterprises.sort': 'Sort',

@@ -141,6 +141,7 @@ export const zh = {
   'field.netAssets': '净资产',
 
   'enterprise.noEnterprise': '此账号未绑定企业，请联系管理员',
+  'enterprise.registryLocked': '所属区县和成立日期以工商登记为准，如需更正请联系科技局',
   'enterprises.new': '登记企业',
   'enterprises.search': '按名称或统一社会信用代码搜索',
   'enterprises.sort': '排序',

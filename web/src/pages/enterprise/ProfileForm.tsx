@@ -21,8 +21,20 @@ interface Values {
 const clean = <T extends Record<string, unknown>>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Partial<T>;
 
-/** Creates an enterprise (`POST /api/enterprises`) or edits one (`PATCH`, with the version seen). */
-export function ProfileForm({ enterprise, onSaved }: { enterprise?: Enterprise; onSaved?: (e: Enterprise) => void }) {
+/**
+ * Creates an enterprise (`POST /api/enterprises`) or edits one (`PATCH`, with the version seen). `registryLocked`:
+ * the district and registration date are shown but not editable (an enterprise editing its own profile: the bureau
+ * corrects those, the API answers 403 REGISTRY_FACT otherwise).
+ */
+export function ProfileForm({
+  enterprise,
+  onSaved,
+  registryLocked = false,
+}: {
+  enterprise?: Enterprise;
+  onSaved?: (e: Enterprise) => void;
+  registryLocked?: boolean;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = App.useApp();
@@ -34,8 +46,8 @@ export function ProfileForm({ enterprise, onSaved }: { enterprise?: Enterprise; 
       const contact = v.contact ? clean(v.contact) : undefined;
       const body = clean({
         name: v.name?.trim(),
-        district: v.district?.trim(),
-        registeredOn: v.registeredOn?.format('YYYY-MM-DD'),
+        district: registryLocked ? undefined : v.district?.trim(),
+        registeredOn: registryLocked ? undefined : v.registeredOn?.format('YYYY-MM-DD'),
         industry: v.industry?.trim(),
         address: v.address?.trim(),
         contact: contact && Object.keys(contact).length ? contact : undefined,
@@ -82,13 +94,18 @@ export function ProfileForm({ enterprise, onSaved }: { enterprise?: Enterprise; 
           </Form.Item>
         </Col>
         <Col xs={24} md={12}>
-          <Form.Item name="district" label={t('field.district')} rules={[required(i18n), lengthBetween(i18n, 1, 60)]}>
-            <Input />
+          <Form.Item
+            name="district"
+            label={t('field.district')}
+            rules={[required(i18n), lengthBetween(i18n, 1, 60)]}
+            extra={registryLocked ? t('enterprise.registryLocked') : undefined}
+          >
+            <Input disabled={registryLocked} />
           </Form.Item>
         </Col>
         <Col xs={24} md={12}>
           <Form.Item name="registeredOn" label={t('field.registeredOn')} rules={[required(i18n)]}>
-            <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} />
+            <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} disabled={registryLocked} />
           </Form.Item>
         </Col>
         <Col xs={24} md={12}>

@@ -60,7 +60,7 @@ export default function ProfilePage() {
         >
           {editing ? (
             <Space direction="vertical" style={{ width: '100%' }}>
-              <ProfileForm enterprise={e} onSaved={() => setEditing(false)} />
+              <ProfileForm enterprise={e} registryLocked={user.role === 'enterprise'} onSaved={() => setEditing(false)} />
               <Button onClick={() => setEditing(false)}>{t('action.cancel')}</Button>
             </Space>
           ) : (
