@@ -331,7 +331,7 @@ describe('certification applications and their review', () => {
   });
 
   it("shows a reviewer only their panels' applications, with their own score and not the others'", async () => {
-    const { app } = await underReview();
+    const { app, enterprise } = await underReview();
     const members: string[] = app.panel.map((m: { reviewerId: string }) => m.reviewerId);
     const [first, second] = members;
     await expectOk(await event(t, app.id, { type: 'SCORE', ip: 20, conversion: 20, rdManagement: 15 }, tokenOf(first)));
@@ -349,11 +349,22 @@ describe('certification applications and their review', () => {
     expect(await ids(outsider.token)).not.toContain(app.id);
     expect((await t.http.get(`/api/applications/${app.id}`, outsider.token)).statusCode).toBe(404);
     expect((await t.http.get(`/api/applications/${app.id}/attachments`, outsider.token)).statusCode).toBe(404);
+    // The applicant's records likewise: a panel member reads them, another expert does not.
+    for (const path of ['', '/evaluation', '/indicators'])
+      expect((await t.http.get(`/api/enterprises/${enterprise.id}${path}`, tokenOf(second))).statusCode).toBe(200);
+    for (const path of ['', '/evaluation', '/indicators'])
+      expect((await t.http.get(`/api/enterprises/${enterprise.id}${path}`, outsider.token)).statusCode).toBe(404);
 
     // Declining (a conflict of interest, say) ends the reviewer's access.
     await expectOk(await event(t, app.id, { type: 'DECLINE', reason: '曾为该企业提供咨询' }, tokenOf(second)));
     expect((await t.http.get(`/api/applications/${app.id}`, tokenOf(second))).statusCode).toBe(404);
     expect(await ids(tokenOf(second))).not.toContain(app.id);
+    expect((await t.http.get(`/api/enterprises/${enterprise.id}`, tokenOf(second))).statusCode).toBe(404);
+    // The declaration the decline recorded names the enterprise, which the reviewer can no longer open.
+    const conflicts = (await t.http.get('/api/reviewers/me/conflicts', tokenOf(second))).json();
+    expect(conflicts.items).toContainEqual(
+      expect.objectContaining({ enterpriseId: enterprise.id, enterpriseName: enterprise.name }),
+    );
   });
 
   it('flags outlying reviewers for calibration before an approval', async () => {

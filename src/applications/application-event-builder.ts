@@ -204,6 +204,9 @@ export class ApplicationEventBuilder {
           reason: `declined application ${app.id}: ${reason}`,
           createdAt: new Date(),
         },
+        // A declaration the reviewer makes at the same moment is kept (it would otherwise fail this event on the key).
+        conflictOn: ['reviewerId', 'enterpriseId'],
+        onConflict: 'ignore',
       });
     const { pool, excluded } = await this.pool(app, [
       ...context.panel.map((m) => m.id),

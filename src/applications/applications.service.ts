@@ -72,12 +72,22 @@ export class ApplicationsService implements OnModuleInit {
         .findOne({ where: { id }, select: { enterpriseId: true } });
       return row?.enterpriseId ?? null;
     });
-    // A reviewer reads the applications they were drawn for, until they decline (a declared conflict, say).
+    // A reviewer reads the applications they were drawn for, and their enterprises' records, until they decline (a
+    // declared conflict, say). The registry list stays open to them: they search it to declare an affiliation.
     this.ownership.registerPanel('application', (id, reviewerId) =>
       this.dataSource
         .getRepository(ApplicationReviewerEntity)
         .exists({ where: { applicationId: id, reviewerId, status: Not('declined') } }),
     );
+    this.ownership.registerPanel('enterprise', async (id, reviewerId) => {
+      const found = await readRows(
+        this.dataSource.manager,
+        `SELECT 1 AS found FROM applications a JOIN application_reviewers r ON r.application_id = a.id
+         WHERE a.enterprise_id = $1 AND r.reviewer_id = $2 AND r.status <> 'declined' LIMIT 1`,
+        [id, reviewerId],
+      );
+      return found.length > 0;
+    });
   }
 
   /** Refused when the enterprise is barred from the tier, holds it beyond this year, has exited, or already applies. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { notFound } from '../common/domain-error';
@@ -45,10 +45,25 @@ export class ReviewerConflictsService {
     });
   }
 
+  /**
+   * The reviewer's declarations, each with the enterprise's name (`enterpriseName`, added beside the declaration's
+   * fields): the reviewer may not open those enterprises' records, being on none of their panels.
+   */
   async mine(actor: Actor) {
     const items = await this.dataSource
       .getRepository(ReviewerConflictEntity)
       .find({ where: { reviewerId: actor.id! }, order: { createdAt: 'DESC' } });
-    return { items, total: items.length };
+    const names = new Map(
+      (
+        await this.dataSource.getRepository(EnterpriseEntity).find({
+          where: { id: In([...new Set(items.map((c) => c.enterpriseId))]) },
+          select: { id: true, name: true },
+        })
+      ).map((e) => [e.id, e.name]),
+    );
+    return {
+      items: items.map((c) => ({ ...c, enterpriseName: names.get(c.enterpriseId) ?? null })),
+      total: items.length,
+    };
   }
 }

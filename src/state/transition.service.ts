@@ -67,7 +67,11 @@ export interface TransitionResult {
   snapshot: StoredSnapshot;
   outboxIds: string[];
   allowedEvents: string[];
-  /** The row as written (RETURNING), so callers need not read it again. */
+  /**
+   * The row as written: the row as read with the new values (`writeTransition`), so callers need not read it again.
+   * Columns other writers change without raising the version (an enterprise's colour and score from a regrade, its
+   * caseworker) may have moved since the read; read the row again where those matter.
+   */
   row: MachineRow;
 }
 

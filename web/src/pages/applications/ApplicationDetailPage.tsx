@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Card, Col, Descriptions, List, Row, Space, Table, Tag, Typography } from 'antd';
-import { useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import type { ApplicationDetail, Deadline } from '../../api/types';
 import { CheckupResult } from '../../components/CheckupResult';
@@ -56,7 +56,16 @@ export default function ApplicationDetailPage() {
     queryKey: ['application', id],
     queryFn: () => api.get<ApplicationDetail>(`/api/applications/${id}`),
   });
-  const onDone = (next: ApplicationDetail) => {
+  const navigate = useNavigate();
+  const onDone = (next: ApplicationDetail, sent?: string) => {
+    // An expert who declines leaves the panel and may no longer open the application: back to their panels.
+    if (sent === 'DECLINE') {
+      client.removeQueries({ queryKey: ['application', id] });
+      void client.invalidateQueries({ queryKey: ['applications'] });
+      message.success(t('applications.updated', { state: label('state', next.state) }));
+      navigate('/panels');
+      return;
+    }
     client.setQueryData(['application', id], next);
     void client.invalidateQueries({ queryKey: ['applications'] });
     void client.invalidateQueries({ queryKey: ['notifications'] });

@@ -48,7 +48,7 @@ export function EventButton({
 }: {
   app: ApplicationDetail;
   type: string;
-  onDone: (next: ApplicationDetail) => void;
+  onDone: (next: ApplicationDetail, sent: string) => void;
 }) {
   const i18n = useI18n();
   const { t, label } = i18n;
@@ -65,7 +65,7 @@ export function EventButton({
     onSuccess: (next) => {
       setOpen(false);
       form.resetFields();
-      onDone(next);
+      onDone(next, type);
     },
     onError: (error) => applyApiError(form, error),
   });

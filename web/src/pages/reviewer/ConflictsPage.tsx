@@ -2,7 +2,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, Space, Table } from 'antd';
 import { api } from '../../api/client';
 import type { Page } from '../../api/types';
-import { EnterpriseName } from '../../components/EnterpriseName';
 import { EnterprisePicker } from '../../components/EnterprisePicker';
 import { applyApiError, FormError } from '../../components/forms';
 import { EmptyState, QueryView } from '../../components/PageState';
@@ -12,6 +11,8 @@ import { lengthBetween, required } from '../../lib/rules';
 interface Conflict {
   id: string;
   enterpriseId: string;
+  /** Sent with the declaration: a reviewer may not open the records of an enterprise they are on no panel of. */
+  enterpriseName: string | null;
   reason: string;
   createdAt: string;
 }
@@ -52,7 +53,7 @@ export default function ConflictsPage() {
           {(d) => (
             <Table<Conflict> rowKey="id" dataSource={d.items} pagination={{ pageSize: 20 }}
               columns={[
-                { title: t('field.enterprise'), dataIndex: 'enterpriseId', render: (id) => <EnterpriseName id={id} /> },
+                { title: t('field.enterprise'), dataIndex: 'enterpriseName', render: (name, c) => name ?? c.enterpriseId.slice(0, 8) },
                 { title: t('field.reason'), dataIndex: 'reason' },
                 { title: t('field.createdAt'), dataIndex: 'createdAt', render: dateTime },
               ]} />
