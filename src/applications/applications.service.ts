@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, In, Not } from 'typeorm';
+import type { AnyMachineSnapshot } from 'xstate';
 import { hydrate, readRows, selectColumns } from '../database/entity-rows';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
@@ -23,7 +24,7 @@ import { RowWrite, TransitionService } from '../state/transition.service';
 import { ApplicationDeadlines, DeadlinePlan, toDeadlineView } from './application-deadlines';
 import { ApplicationEventBuilder, reviewerRows } from './application-event-builder';
 import { applicationSettings } from './application-settings';
-import { ApplicationDeadlineEntity, ApplicationEntity, ApplicationReviewerEntity } from './application.entities';
+import { ApplicationDeadlineEntity, ApplicationEntity } from './application.entities';
 import { ApplicationEventDto, CreateApplicationDto, ListApplicationsQueryDto } from './application.dto';
 import {
   FINAL_APPLICATION_STATES,
@@ -37,6 +38,14 @@ import { nextCertificateNumber } from './certificate-numbers';
 
 /** The bureau's own officers see an application whole; reviewers and enterprises see parts of it (`view`). */
 const STAFF = ['admin', 'manager', 'caseworker'];
+
+/**
+ * The reviewer `reviewer` (a placeholder) sits on the panel of application `a`: drawn, and `pending` (yet to score)
+ * or any status but declined. The one condition behind the guard's panel rules and the reviewers' queues.
+ */
+const onPanel = (reviewer: string, status: 'pending' | 'seated' = 'seated') =>
+  `EXISTS (SELECT 1 FROM application_reviewers r WHERE r.application_id = a.id AND r.reviewer_id = ${reviewer} AND ` +
+  `${status === 'pending' ? "r.status = 'pending'" : "r.status <> 'declined'"})`;
 
 /** Certification applications: creation, events through the one transition mechanism, queues and the notice close. */
 @Injectable()
@@ -74,20 +83,16 @@ export class ApplicationsService implements OnModuleInit {
     });
     // A reviewer reads the applications they were drawn for, and their enterprises' records, until they decline (a
     // declared conflict, say). The registry list stays open to them: they search it to declare an affiliation.
-    this.ownership.registerPanel('application', (id, reviewerId) =>
-      this.dataSource
-        .getRepository(ApplicationReviewerEntity)
-        .exists({ where: { applicationId: id, reviewerId, status: Not('declined') } }),
-    );
-    this.ownership.registerPanel('enterprise', async (id, reviewerId) => {
-      const found = await readRows(
-        this.dataSource.manager,
-        `SELECT 1 AS found FROM applications a JOIN application_reviewers r ON r.application_id = a.id
-         WHERE a.enterprise_id = $1 AND r.reviewer_id = $2 AND r.status <> 'declined' LIMIT 1`,
-        [id, reviewerId],
-      );
-      return found.length > 0;
-    });
+    const seated = (column: 'a.id' | 'a.enterprise_id') => async (id: string, reviewerId: string) =>
+      (
+        await readRows(
+          this.dataSource.manager,
+          `SELECT 1 AS found FROM applications a WHERE ${column} = $1 AND ${onPanel('$2')} LIMIT 1`,
+          [id, reviewerId],
+        )
+      ).length > 0;
+    this.ownership.registerPanel('application', seated('a.id'));
+    this.ownership.registerPanel('enterprise', seated('a.enterprise_id'));
   }
 
   /** Refused when the enterprise is barred from the tier, holds it beyond this year, has exited, or already applies. */
@@ -167,24 +172,14 @@ export class ApplicationsService implements OnModuleInit {
       if (!app) throw notFound('application', id);
       const context = app.snapshot.context as ApplicationContext;
       // Someone who may not read the application (another enterprise, a reviewer not on its panel) may still object
-      // during the public notice; anything else it sends answers as if the application did not exist.
+      // during the public notice; any refusal it meets answers as if the application did not exist.
       outsider = !this.mayRead(app, actor);
-      const denied = refusal(dto.type, actor, this.subject(app));
-      if (denied && outsider) throw notFound('application', id);
-      if (denied) throw new DomainError(denied.status, denied.code, denied.message);
-      if (dto.expectedVersion !== undefined && dto.expectedVersion !== app.version && outsider)
-        throw notFound('application', id);
-      if (dto.expectedVersion !== undefined && dto.expectedVersion !== app.version)
-        throw conflict('STALE_VERSION', `application ${id} is at version ${app.version}, not ${dto.expectedVersion}`, {
-          currentVersion: app.version,
-        });
       const loaded = this.transitions.restore(APPLICATION_MACHINE_ID, app);
-      if (!eventTypesFrom(loaded.snapshot).includes(dto.type) && outsider) throw notFound('application', id);
-      if (!eventTypesFrom(loaded.snapshot).includes(dto.type))
-        throw conflict('EVENT_NOT_ALLOWED', `${dto.type} is not allowed in state ${app.state}`, {
-          state: app.state,
-          allowedEvents: this.allowed(app, actor),
-        });
+      try {
+        this.checkEvent(app, loaded.snapshot, dto, actor);
+      } catch (error) {
+        throw outsider && error instanceof DomainError ? notFound('application', id) : error;
+      }
       const built = await new ApplicationEventBuilder(manager, this.grading, this.calendar, this.settings).build(
         app,
         context,
@@ -225,6 +220,25 @@ export class ApplicationsService implements OnModuleInit {
     // An objection from outside gets a receipt, not the application (its evaluation holds the enterprise's figures).
     if (outsider) return { id, state: result.to, received: dto.type, on: today };
     return this.view(result.row as ApplicationEntity, actor, today, deadlines, result.allowedEvents);
+  }
+
+  /** Refuses an event this person may not send (403/404), on a version they did not see, or the state does not take. */
+  private checkEvent(app: ApplicationEntity, snapshot: AnyMachineSnapshot, dto: ApplicationEventDto, actor: Actor) {
+    const denied = refusal(dto.type, actor, this.subject(app));
+    if (denied) throw new DomainError(denied.status, denied.code, denied.message);
+    if (dto.expectedVersion !== undefined && dto.expectedVersion !== app.version)
+      throw conflict(
+        'STALE_VERSION',
+        `application ${app.id} is at version ${app.version}, not ${dto.expectedVersion}`,
+        {
+          currentVersion: app.version,
+        },
+      );
+    if (!eventTypesFrom(snapshot).includes(dto.type))
+      throw conflict('EVENT_NOT_ALLOWED', `${dto.type} is not allowed in state ${app.state}`, {
+        state: app.state,
+        allowedEvents: this.allowed(app, actor),
+      });
   }
 
   /** Officers, the applicant enterprise, and reviewers drawn for the panel (until they decline) read an application. */
@@ -281,20 +295,12 @@ export class ApplicationsService implements OnModuleInit {
     const qb = this.dataSource.getRepository(ApplicationEntity).createQueryBuilder('a');
     if (actor.role === 'enterprise') qb.andWhere('a.enterprise_id = :own', { own: actor.enterpriseId });
     // Reviewers see the applications they sit on the panel of (`assignee=me`: those still waiting for their score).
-    if (actor.role === 'reviewer' && query.assignee !== 'me')
-      qb.andWhere(
-        "EXISTS (SELECT 1 FROM application_reviewers r WHERE r.application_id = a.id AND r.reviewer_id = :me AND r.status <> 'declined')",
-        { me: actor.id },
-      );
+    if (actor.role === 'reviewer' && query.assignee !== 'me') qb.andWhere(onPanel(':me'), { me: actor.id });
     if (query.enterpriseId) qb.andWhere('a.enterprise_id = :eid', { eid: query.enterpriseId });
     if (query.state) qb.andWhere('a.state = :state', { state: query.state });
     if (query.targetTier) qb.andWhere('a.target_tier = :tier', { tier: query.targetTier });
     if (query.assignee === 'me') {
-      if (actor.role === 'reviewer')
-        qb.andWhere(
-          "EXISTS (SELECT 1 FROM application_reviewers r WHERE r.application_id = a.id AND r.reviewer_id = :me AND r.status = 'pending')",
-          { me: actor.id },
-        );
+      if (actor.role === 'reviewer') qb.andWhere(onPanel(':me', 'pending'), { me: actor.id });
       else if (actor.role === 'manager') qb.andWhere("a.state IN ('reviewed', 'objection_review')");
       else qb.andWhere('a.assignee_id = :me', { me: actor.id });
     }

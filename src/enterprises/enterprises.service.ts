@@ -26,13 +26,13 @@ interface ViewBody {
   body: string;
 }
 
-/** The registry: who the enterprises are. Grading, tiers and indicators hang off the rows kept here. */
-
 /**
  * Facts of the business registry that grading and subsidies read (the founding date decides the high-tech one-year
  * condition, the district which programmes pay): an enterprise keeps the rest of its profile, the bureau these.
  */
 const REGISTRY_FACTS = ['registeredOn', 'district'] as const;
+
+/** The registry: who the enterprises are. Grading, tiers and indicators hang off the rows kept here. */
 @Injectable()
 export class EnterprisesService implements OnModuleInit {
   /**
