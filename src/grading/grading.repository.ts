@@ -21,19 +21,29 @@ export interface GradeRow {
   gapCount: number | null;
 }
 
-const LOAD_ONE_SQL = `SELECT e.id, e.registered_on::text AS "registeredOn", e.state,
+const LOAD_SQL = `SELECT e.id, e.registered_on::text AS "registeredOn", e.state,
   (SELECT coalesce(json_agg(json_build_object('year', i.year, 'data', i.data::json) ORDER BY i.year), '[]'::json)
      FROM annual_indicators i WHERE i.enterprise_id = e.id) AS years,
   (SELECT max(c.issued_on)::text FROM certifications c
      WHERE c.enterprise_id = e.id AND c.tier = 'high_tech' AND c.status = 'active') AS "highTechIssuedOn"
-FROM enterprises e WHERE e.id = $1`;
+FROM enterprises e WHERE e.id = ANY($1::varchar[])`;
 
 /** Reads and writes for grading, in as few statements as a batch allows (the bulk regrade runs 100,000 at a time). */
 export class GradingRepository {
   constructor(private readonly manager: EntityManager) {}
 
+  /**
+   * The grading input of each enterprise. On PostgreSQL one prepared statement with the indicators and the
+   * certificate as subqueries (a SUBMIT loads one applicant inside its transition, the bulk regrade 1,000 at a time);
+   * on SQLite one read per table.
+   */
   async load(ids: string[]): Promise<GradingInput[]> {
     if (!ids.length) return [];
+    if (this.manager.connection.options.type === 'postgres') {
+      const rows = (await preparedQuery(this.manager, LOAD_SQL, [ids])) as GradingInput[];
+      for (const row of rows) for (const y of row.years) y.year = Number(y.year);
+      return rows;
+    }
     // Sequential on purpose: inside a transaction the three reads share one connection.
     const enterprises = await this.manager.find(EnterpriseEntity, {
       where: { id: In(ids) },
@@ -65,22 +75,9 @@ export class GradingRepository {
     }));
   }
 
-  /**
-   * One enterprise's input (a SUBMIT evaluates the applicant inside its transition): on PostgreSQL one statement with
-   * the indicators and the certificate as subqueries instead of three round trips.
-   */
+  /** One enterprise's input (a SUBMIT evaluates the applicant inside its transition). */
   async loadOne(id: string): Promise<GradingInput | null> {
-    if (this.manager.connection.options.type !== 'postgres') return (await this.load([id]))[0] ?? null;
-    const rows = (await preparedQuery(this.manager, LOAD_ONE_SQL, [id])) as {
-      id: string;
-      registeredOn: string;
-      state: string;
-      years: IndicatorYear[];
-      highTechIssuedOn: string | null;
-    }[];
-    if (!rows.length) return null;
-    const row = rows[0];
-    return { ...row, years: row.years.map((y) => ({ year: Number(y.year), data: y.data })) };
+    return (await this.load([id]))[0] ?? null;
   }
 
   async save(evaluations: EnterpriseEvaluationEntity[], grades: GradeRow[], ungraded: string[]) {

@@ -6,6 +6,7 @@ import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { declareJobNames } from '../jobs/job-names';
 import { JobRecords } from '../jobs/job-records.service';
+import { runOrderedBatches } from '../jobs/ordered-batches';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { OnOutboxEvent } from '../outbox/outbox-subscriber.decorator';
 import { EntityManager } from 'typeorm';
@@ -17,6 +18,11 @@ declareJobNames(REGRADE_JOB);
 
 /** Enterprises re-graded per transaction in a bulk run: memory stays flat and progress is visible. */
 const BATCH = 1000;
+/**
+ * Batches in flight on PostgreSQL: the worker reads and grades one while the database writes the other, so the two
+ * cores work at once (one at a time, the worker and the database took turns: 1.6-2x the SQL alone).
+ */
+const BATCHES_IN_FLIGHT = 2;
 
 /** Keeps colours true to the data: re-grades one enterprise on every change that feeds grading, and all in bulk. */
 @Injectable()
@@ -48,7 +54,8 @@ export class RegradeProcessor {
 
   /**
    * Walks the enterprises in id order, a batch per transaction, saving the cursor with the progress so a worker that
-   * dies half-way resumes where it stopped. Re-grading is a pure function of the data, so a batch done twice is harmless.
+   * dies half-way resumes where it stopped (the cursor only passes batches that committed, `runOrderedBatches`).
+   * Re-grading is a pure function of the data, so a batch done twice is harmless.
    */
   @JobHandler(REGRADE_JOB)
   async regradeAll(data: Record<string, unknown>) {
@@ -65,24 +72,31 @@ export class RegradeProcessor {
     const total = await scope().getCount();
     let cursor = typeof record.result?.cursor === 'string' ? record.result.cursor : '';
     let done = record.done;
+    let taken = cursor;
     await this.records.update(record.id, { status: 'running', total });
     const colours: Record<string, number> = { ...(record.result?.colours ?? {}) };
-    for (;;) {
-      const ids = (
-        await scope()
-          .select('e.id', 'id')
-          .andWhere('e.id > :cursor', { cursor })
-          .orderBy('e.id', 'ASC')
-          .limit(BATCH)
-          .getRawMany()
-      ).map((r: { id: string }) => r.id);
-      if (!ids.length) break;
-      const grades = await this.tx.run((manager) => this.grading.regradeIn(manager, ids, config, asOf));
-      for (const g of grades) colours[g.colour] = (colours[g.colour] ?? 0) + 1;
-      done += ids.length;
-      cursor = ids[ids.length - 1];
-      await this.records.update(record.id, { done, result: { cursor, colours } });
-    }
+    await runOrderedBatches({
+      depth: this.tx.isPostgres ? BATCHES_IN_FLIGHT : 1,
+      next: async () => {
+        const ids = (
+          await scope()
+            .select('e.id', 'id')
+            .andWhere('e.id > :cursor', { cursor: taken })
+            .orderBy('e.id', 'ASC')
+            .limit(BATCH)
+            .getRawMany()
+        ).map((r: { id: string }) => r.id);
+        if (ids.length) taken = ids[ids.length - 1];
+        return ids.length ? ids : null;
+      },
+      work: (ids) => this.tx.run((manager) => this.grading.regradeIn(manager, ids, config, asOf)),
+      settle: async (ids, grades) => {
+        for (const g of grades) colours[g.colour] = (colours[g.colour] ?? 0) + 1;
+        done += ids.length;
+        cursor = ids[ids.length - 1];
+        await this.records.update(record.id, { done, result: { cursor, colours } });
+      },
+    });
     await this.records.update(record.id, {
       status: 'completed',
       done,
