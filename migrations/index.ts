@@ -11,6 +11,7 @@ import { ListIndexes1763700009000 } from './1763700009000-list-indexes';
 import { PipelineYearCounts1763700010000 } from './1763700010000-pipeline-year-counts';
 import { DeadlineReminders1763700011000 } from './1763700011000-deadline-reminders';
 import { DistrictMoveEarlyExit1763700012000 } from './1763700012000-district-move-early-exit';
+import { DropApplicationsCreatedIndex1763700013000 } from './1763700013000-drop-applications-created-index';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS = [
   PipelineYearCounts1763700010000,
   DeadlineReminders1763700011000,
   DistrictMoveEarlyExit1763700012000,
+  DropApplicationsCreatedIndex1763700013000,
 ];
