@@ -138,6 +138,49 @@ describe('subsidies: batch runs, budgets, waitlists and simulation', () => {
     expect(tooSmall.json().fields[0].field).toBe('budget');
   });
 
+  it('cancelling the head of the waitlist lets the grants behind it in; a cap above the budget is refused', async () => {
+    const district = unique('队首区');
+    const all = await enterprisesIn(district, 3);
+    // Full years since registration 3, 4 and 1 in queue (id) order: 3,000, 4,000 and 1,000 yuan.
+    for (const [i, age] of [3, 4, 1].entries())
+      expect(
+        (await t.http.patch(`/api/enterprises/${all[i].id}`, { registeredOn: `${year - age}-01-01` }, caseworker.token))
+          .statusCode,
+      ).toBe(200);
+    const body = {
+      code: 'age_bonus',
+      districts: [district],
+      rule: true,
+      amount: { formula: { '*': [{ var: 'enterprise.ageYears' }, 1_000] }, cap: 5_000 },
+    };
+    const tooBig = await t.http.post(
+      '/api/programmes',
+      { ...body, name: '批量测试', period: year, trigger: { event: 'manual' }, budget: 4_999 },
+      manager.token,
+    );
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.json().fields).toEqual([{ field: 'amount.cap', reason: 'amount.cap must not exceed the budget' }]);
+    const p = await createProgramme({ ...body, budget: 5_000 });
+    expect((await waitForJob(t, await run(p.id))).result).toMatchObject({ eligible: 1, waitlisted: 2 });
+    let grants = await grantsOf('age_bonus');
+    // 4,000 does not fit the 2,000 left, and 1,000 may not overtake it.
+    expect(grants.map((g) => [g.amount, g.state])).toEqual([
+      [3_000, 'eligible'],
+      [4_000, 'waitlisted'],
+      [1_000, 'waitlisted'],
+    ]);
+    expect(
+      (await t.http.post(`/api/grants/${grants[1].id}/cancel`, { reason: '放弃' }, manager.token)).statusCode,
+    ).toBe(200);
+    grants = await grantsOf('age_bonus');
+    expect(grants.map((g) => g.state)).toEqual(['eligible', 'cancelled', 'eligible']);
+    expect(await reservedOf('age_bonus')).toBe(4_000);
+    // Nor may a new version's budget fall below the cap.
+    const lower = await t.http.patch(`/api/programmes/${p.id}`, { budget: 4_500 }, manager.token);
+    expect(lower.statusCode).toBe(400);
+    expect(lower.json().fields.map((f: { field: string }) => f.field)).toContain('amount.cap');
+  });
+
   it('never reserves past the budget when events arrive at once; the waitlist follows event time', async () => {
     const district = unique('事件区');
     const all = await enterprisesIn(district, 5);

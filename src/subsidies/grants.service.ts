@@ -134,7 +134,10 @@ export class GrantsService implements OnModuleInit {
     return this.step(id, actor, { type: 'CLAW_BACK', by: actor.id, reason }, { columns: () => ({ reason }) });
   }
 
-  /** Cancels inside the caller's transaction and gives a reserved amount back (which may promote the waitlist). */
+  /**
+   * Cancels inside the caller's transaction and gives a reserved amount back, which may promote the waitlist. A
+   * waitlisted grant holds nothing, but cancelling the head of the queue may let the next one fit: that promotes too.
+   */
   async cancelIn(manager: EntityManager, id: string, reason: string, actor: Actor) {
     let released: { code: string; period: number; amount: number } | null = null;
     await this.transitions.applyIn(manager, {
@@ -144,7 +147,10 @@ export class GrantsService implements OnModuleInit {
       actor,
       guard: ({ row }) => {
         const g = row as GrantEntity;
-        released = g.reserved ? { code: g.programmeCode, period: g.period, amount: g.amount ?? 0 } : null;
+        released =
+          g.reserved || g.state === 'waitlisted'
+            ? { code: g.programmeCode, period: g.period, amount: g.reserved ? (g.amount ?? 0) : 0 }
+            : null;
       },
       columns: () => ({ reason, reserved: false }),
       alsoWrite: async (m) => {

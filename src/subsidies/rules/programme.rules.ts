@@ -69,9 +69,12 @@ export function validateProgrammeSpec(spec: ProgrammeSpec): LogicProblem[] {
     problems.push(...checkLogic(formula, 'amount.formula', trigger).problems);
     if (cap === undefined) problems.push({ field: 'amount.cap', reason: 'a formula needs a cap (whole yuan)' });
   } else if (cap !== undefined) problems.push({ field: 'amount.cap', reason: 'cap applies to a formula only' });
-  // A fixed amount above the budget could never be paid to anyone.
+  // A fixed amount above the budget could never be paid to anyone. Nor could a formula's amount above it, and such
+  // a grant at the head of the waitlist would hold back every grant behind it for good (promotion keeps queue order).
   if (fixed !== undefined && fixed > spec.budget)
     problems.push({ field: 'amount.fixed', reason: 'amount.fixed must not exceed the budget' });
+  if (formula !== undefined && cap !== undefined && cap > spec.budget)
+    problems.push({ field: 'amount.cap', reason: 'amount.cap must not exceed the budget' });
   return problems;
 }
 
