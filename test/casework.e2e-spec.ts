@@ -107,6 +107,38 @@ describe('casework: assignments, follow-up visits, needs and visits due', () => 
     ).toBe(403);
   });
 
+  it('closes a follow-up only with a visit on or after its recognition; the same assignment twice notifies once', async () => {
+    const e = await createEnterprise(t, { registeredOn: '2019-04-01' });
+    await t.http.put(`/api/enterprises/${e.id}/indicators/2025`, EXAMPLE_FILINGS[2025], cw.token);
+    const assign = () => t.http.put(`/api/enterprises/${e.id}/caseworker`, { caseworkerId: cw.id }, manager.token);
+    expect((await assign()).statusCode).toBe(200);
+    expect((await assign()).statusCode).toBe(200);
+    const assigned = (await t.http.get('/api/notifications?pageSize=100', cw.token))
+      .json()
+      .items.filter((n: { kind: string; payload: { enterpriseId: string } }) => n.kind === 'casework.assigned')
+      .filter((n: { payload: { enterpriseId: string } }) => n.payload.enterpriseId === e.id);
+    expect(assigned).toHaveLength(1);
+    const events = await t.http.get(`/api/audit?entityType=enterprise&entityId=${e.id}`, manager.token);
+    expect(events.json().items.filter((a: { event: string }) => a.event === 'CASEWORKER_ASSIGNED')).toHaveLength(1);
+
+    await t.http.post(
+      `/api/enterprises/${e.id}/certifications`,
+      { tier: 'high_tech', number: `GR${year}35700002`, issuedOn: `${year}-03-01` },
+      cw.token,
+    );
+    await t.drainOutbox();
+    const visit = (date: string) =>
+      t.http.post(`/api/enterprises/${e.id}/visits`, { date, kind: 'phone', notes: '电话回访', needs: [] }, cw.token);
+    expect((await visit(addDays(today, -1))).statusCode).toBe(201);
+    expect((await t.http.get(`/api/enterprises/${e.id}/visits`, cw.token)).json().due).toMatchObject([
+      { status: 'open', visitId: null },
+    ]);
+    const onTime = await visit(today);
+    expect((await t.http.get(`/api/enterprises/${e.id}/visits`, cw.token)).json().due).toMatchObject([
+      { status: 'done', visitId: onTime.json().id },
+    ]);
+  });
+
   it('counts the days to the visit from the day of recognition in China, not from the UTC date', async () => {
     const e = await createEnterprise(t, { registeredOn: '2019-04-01' });
     // 00:30 on 2 May in Beijing is still 1 May in UTC.

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { conflict, notFound, validationFailed } from '../common/domain-error';
@@ -44,7 +44,18 @@ export class CaseworkService {
         if (!user || user.role !== 'caseworker' || !user.active)
           throw validationFailed([{ field: 'caseworkerId', reason: 'must be the id of an active caseworker' }]);
       }
-      await manager.update(EnterpriseEntity, { id: enterpriseId }, { caseworkerId: dto.caseworkerId ?? null });
+      const before = current.caseworkerId ?? null;
+      const after = dto.caseworkerId ?? null;
+      // The same assignment again changes nothing: no audit event, no second notification.
+      if (before === after) return current;
+      // Compare-and-set against what was read: two managers assigning at once do not both notify and audit.
+      const set = await manager.update(
+        EnterpriseEntity,
+        { id: enterpriseId, caseworkerId: before ?? IsNull() },
+        { caseworkerId: after },
+      );
+      if (set.affected !== 1)
+        throw conflict('CONCURRENT_UPDATE', `The caseworker of enterprise ${enterpriseId} changed meanwhile; reload`);
       await appendAudit(manager, {
         entityType: 'enterprise',
         entityId: enterpriseId,
@@ -68,7 +79,7 @@ export class CaseworkService {
     return toEnterpriseView(enterprise);
   }
 
-  /** Records a visit; any open due visit of the enterprise is done by it. */
+  /** Records a visit; the open due visits of the enterprise's recognitions up to its date are done by it. */
   async recordVisit(enterpriseId: string, dto: RecordVisitDto, actor: Actor) {
     if (dto.date > chinaToday())
       throw validationFailed([{ field: 'date', reason: 'a visit cannot be recorded before it happens' }]);
@@ -100,7 +111,13 @@ export class CaseworkService {
         updatedAt: now,
       }));
       if (needs.length) await manager.insert(VisitNeedEntity, needs);
-      await manager.update(VisitDueEntity, { enterpriseId, status: 'open' }, { status: 'done', visitId: visit.id });
+      // A visit fulfils the follow-ups of recognitions on or before its date (a due visit falls due `dueWithinDays`
+      // after its recognition), not one that came after it: a back-dated visit must not close a later follow-up.
+      await manager.update(
+        VisitDueEntity,
+        { enterpriseId, status: 'open', dueOn: LessThanOrEqual(addDays(dto.date, this.policy.dueWithinDays)) },
+        { status: 'done', visitId: visit.id },
+      );
       await appendAudit(manager, {
         entityType: 'enterprise',
         entityId: enterpriseId,
