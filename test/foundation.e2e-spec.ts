@@ -69,6 +69,19 @@ describe('foundation: service, auth, users, audit', () => {
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('checks no more passwords than the limit when wrong sign-ins arrive at once', async () => {
+    const user = await userWithToken(t, 'caseworker');
+    const statuses = (
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          t.http.post('/api/auth/login', { username: user.username, password: `wrong-${i}` }),
+        ),
+      )
+    ).map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(t.config.loginThrottle.maxFailures);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10 - t.config.loginThrottle.maxFailures);
+  });
+
   it('answers 401 to missing, malformed, expired and foreign-key tokens', async () => {
     const jwt = new JwtService({});
     const claims = { sub: 'x', username: 'admin', role: 'admin', enterpriseId: null, expertise: null };

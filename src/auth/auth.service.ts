@@ -20,14 +20,13 @@ export class AuthService {
   ) {}
 
   async login(username: string, password: string, address: string) {
-    await this.throttle.assertAllowed(username, address);
+    await this.throttle.reserve(username, address);
     const user = await this.users.findForLogin(username);
     this.dummyHash ??= hashPassword('no such user');
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
-    if (!user || !ok || !user.active) {
-      await this.throttle.recordFailure(username, address);
+    if (!user || !ok || !user.active)
       throw new DomainError(401, 'INVALID_CREDENTIALS', 'Username or password is wrong');
-    }
+    await this.throttle.release(username, address);
     // Upgrading an old hash is housekeeping: if it fails, the sign-in still succeeds and the next one tries again.
     if (passwordNeedsRehash(user.passwordHash))
       await this.users

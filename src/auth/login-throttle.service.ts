@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -10,6 +10,10 @@ import { LoginFailureEntity } from './login-failure.entity';
 /**
  * Repeated failed sign-ins are throttled per username and per client address (each key counts on its own, so one
  * address guessing many usernames and many addresses guessing one username are both slowed). Successes are not counted.
+ *
+ * Every attempt is counted before its password is checked (`reserve`, one atomic upsert per key) and given back when
+ * it succeeds (`release`). Checking the count first and recording the failure after the password check let any
+ * number of attempts sent at once through: none had failed yet when each was checked.
  */
 @Injectable()
 export class LoginThrottle {
@@ -18,6 +22,11 @@ export class LoginThrottle {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
   ) {}
+
+  /** One statement needs no transaction on PostgreSQL; on SQLite it must not run inside another request's. */
+  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.tx.isPostgres ? work(this.dataSource.manager) : this.tx.run(work);
+  }
 
   private keys(username: string, address: string) {
     // The address key allows more failures: a bureau's staff often share one outgoing address.
@@ -28,33 +37,58 @@ export class LoginThrottle {
     ];
   }
 
-  async assertAllowed(username: string, address: string) {
+  /**
+   * Counts an attempt on each key (a window past its length starts again at 1); 429 once a key is over its limit,
+   * giving back what this attempt counted.
+   */
+  async reserve(username: string, address: string) {
     const windowMs = this.config.loginThrottle.windowSeconds * 1000;
-    const now = Date.now();
+    const now = new Date();
+    const column = this.dataSource.getMetadata(LoginFailureEntity).findColumnWithPropertyName('windowStartedAt')!;
+    const driver = this.dataSource.driver;
+    const stored = (date: Date) => driver.preparePersistentValue(date, column) as unknown;
+    const [at, expired] = [stored(now), stored(new Date(now.getTime() - windowMs))];
+    const postgres = this.dataSource.options.type === 'postgres';
+    const p = (n: number) => (postgres ? `$${n}` : '?');
+    // SQLite binds `?` in order, so the window bound is passed once per use.
+    const sql = `INSERT INTO login_failures (throttle_key, failures, window_started_at) VALUES (${p(1)}, 1, ${p(2)})
+      ON CONFLICT (throttle_key) DO UPDATE SET
+        failures = CASE WHEN login_failures.window_started_at <= ${p(3)} THEN 1 ELSE login_failures.failures + 1 END,
+        window_started_at = CASE WHEN login_failures.window_started_at <= ${p(postgres ? 3 : 4)}
+          THEN EXCLUDED.window_started_at ELSE login_failures.window_started_at END
+      RETURNING failures, window_started_at AS "windowStartedAt"`;
+    const counted: string[] = [];
     for (const { key, max } of this.keys(username, address)) {
-      const row = await this.dataSource.getRepository(LoginFailureEntity).findOne({ where: { throttleKey: key } });
-      if (!row) continue;
-      const started = new Date(row.windowStartedAt).getTime();
-      if (now - started < windowMs && row.failures >= max) {
-        const retryAfterSeconds = Math.ceil((started + windowMs - now) / 1000);
-        throw new DomainError(429, 'LOGIN_THROTTLED', 'Too many failed sign-ins; try again later', undefined, {
-          retryAfterSeconds,
-        });
-      }
+      const params = postgres ? [key, at, expired] : [key, at, expired, expired];
+      const [row] = (await this.write((manager) => manager.query(sql, params))) as {
+        failures: number | string;
+        windowStartedAt: unknown;
+      }[];
+      counted.push(key);
+      if (Number(row.failures) <= max) continue;
+      // A refused attempt checks no password, so it is not counted.
+      await this.giveBack(counted);
+      const started = (driver.prepareHydratedValue(row.windowStartedAt, column) as Date).getTime();
+      const retryAfterSeconds = Math.max(1, Math.ceil((started + windowMs - now.getTime()) / 1000));
+      throw new DomainError(429, 'LOGIN_THROTTLED', 'Too many failed sign-ins; try again later', undefined, {
+        retryAfterSeconds,
+      });
     }
   }
 
-  async recordFailure(username: string, address: string) {
-    const windowMs = this.config.loginThrottle.windowSeconds * 1000;
-    const now = new Date();
-    await this.tx.run(async (manager) => {
-      for (const { key } of this.keys(username, address)) {
-        const row = await manager.findOne(LoginFailureEntity, { where: { throttleKey: key } });
-        if (!row) await manager.insert(LoginFailureEntity, { throttleKey: key, failures: 1, windowStartedAt: now });
-        else if (now.getTime() - new Date(row.windowStartedAt).getTime() >= windowMs)
-          await manager.update(LoginFailureEntity, { throttleKey: key }, { failures: 1, windowStartedAt: now });
-        else await manager.increment(LoginFailureEntity, { throttleKey: key }, 'failures', 1);
-      }
-    });
+  /** A successful sign-in gives its counted attempt back. */
+  release(username: string, address: string) {
+    return this.giveBack(this.keys(username, address).map((k) => k.key));
+  }
+
+  private async giveBack(keys: string[]) {
+    await this.write((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(LoginFailureEntity)
+        .set({ failures: () => 'CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END' })
+        .where('throttle_key IN (:...keys)', { keys })
+        .execute(),
+    );
   }
 }

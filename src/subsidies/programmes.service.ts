@@ -18,6 +18,7 @@ import {
   CompiledProgramme,
   ProgrammeSpec,
   validateProgrammeSpec,
+  budgetProblems,
   type AmountSpec,
 } from './rules/programme.rules';
 
@@ -145,7 +146,7 @@ export class ProgrammesService implements OnApplicationBootstrap {
       amount: amountOf(dto.amount),
       budget: dto.budget,
     };
-    const problems = validateProgrammeSpec(spec);
+    const problems = [...validateProgrammeSpec(spec), ...budgetProblems(spec)];
     if (problems.length) throw validationFailed(problems);
     const row = await this.tx.run(async (manager) => {
       if (
@@ -205,7 +206,7 @@ export class ProgrammesService implements OnApplicationBootstrap {
         budget: dto.budget ?? current.budget,
       };
       const spec = specOf({ ...current, ...next });
-      const problems = validateProgrammeSpec(spec);
+      const problems = [...validateProgrammeSpec(spec), ...budgetProblems(spec)];
       if (problems.length) throw validationFailed(problems);
       const now = new Date();
       if (current.status === 'draft') {

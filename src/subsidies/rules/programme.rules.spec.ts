@@ -1,4 +1,4 @@
-import { triggerFits, validateProgrammeSpec, type ProgrammeSpec } from './programme.rules';
+import { budgetProblems, triggerFits, validateProgrammeSpec, type ProgrammeSpec } from './programme.rules';
 
 const base: ProgrammeSpec = {
   code: 'x',
@@ -17,7 +17,14 @@ describe('validateProgrammeSpec', () => {
     expect(validateProgrammeSpec({ ...base, amount: { fixed: 1, formula: 1 } as never })[0].field).toBe('amount');
     expect(validateProgrammeSpec({ ...base, amount: { formula: 5 } as never })[0].field).toBe('amount.cap');
     expect(validateProgrammeSpec({ ...base, amount: { fixed: 1, cap: 5 } as never })[0].field).toBe('amount.cap');
-    expect(validateProgrammeSpec({ ...base, amount: { fixed: 5000 } })[0].field).toBe('amount.fixed');
+  });
+
+  it('keeps every amount of a programme that runs within its budget (a simulation may show one that does not)', () => {
+    expect(budgetProblems(base)).toEqual([]);
+    expect(validateProgrammeSpec({ ...base, amount: { fixed: 5000 } })).toEqual([]);
+    expect(budgetProblems({ ...base, amount: { fixed: 5000 } })[0].field).toBe('amount.fixed');
+    expect(budgetProblems({ ...base, amount: { formula: 1, cap: 1000 } })).toEqual([]);
+    expect(budgetProblems({ ...base, amount: { formula: 1, cap: 1001 } })[0].field).toBe('amount.cap');
   });
 
   it('a recognition kind belongs to tier.recognised only', () => {

@@ -69,8 +69,17 @@ export function validateProgrammeSpec(spec: ProgrammeSpec): LogicProblem[] {
     problems.push(...checkLogic(formula, 'amount.formula', trigger).problems);
     if (cap === undefined) problems.push({ field: 'amount.cap', reason: 'a formula needs a cap (whole yuan)' });
   } else if (cap !== undefined) problems.push({ field: 'amount.cap', reason: 'cap applies to a formula only' });
-  // A fixed amount above the budget could never be paid to anyone. Nor could a formula's amount above it, and such
-  // a grant at the head of the waitlist would hold back every grant behind it for good (promotion keeps queue order).
+  return problems;
+}
+
+/**
+ * What a programme that runs must also meet (a simulation may not, to show a budget that is too small): no amount
+ * above the budget. Such a grant could never be paid, and at the head of the waitlist it would hold back every grant
+ * behind it for good (promotion keeps queue order).
+ */
+export function budgetProblems(spec: ProgrammeSpec): LogicProblem[] {
+  const { fixed, formula, cap } = spec.amount ?? {};
+  const problems: LogicProblem[] = [];
   if (fixed !== undefined && fixed > spec.budget)
     problems.push({ field: 'amount.fixed', reason: 'amount.fixed must not exceed the budget' });
   if (formula !== undefined && cap !== undefined && cap > spec.budget)
