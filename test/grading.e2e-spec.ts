@@ -103,12 +103,37 @@ describe('indicators and grading', () => {
     // 25 + 19 + 15 + growth 12 = 71: every high-tech check met, so blue (should apply this year).
     expect((await t.http.get(`/api/enterprises/${e.id}`, caseworker.token)).json().colour).toBe('blue');
 
+    // Two editors: the one who saw version 2 saves; the one still holding version 1 is refused, not silently undone.
+    const corrected = { ...EXAMPLE_FILINGS[2025], revenue: 43_000_000 };
+    const withVersion = (body: unknown, version: string) =>
+      t.http.put(`/api/enterprises/${e.id}/indicators/2025`, body, caseworker.token, { 'if-match': version });
+    expect((await withVersion(corrected, '"2"')).json()).toMatchObject({ version: 3, revenue: 43_000_000 });
+    const stale = await withVersion(EXAMPLE_FILINGS[2025], '1');
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ code: 'STALE_VERSION', currentVersion: 3 });
+    const malformed = await withVersion(EXAMPLE_FILINGS[2025], 'W/"x"');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().fields[0].field).toBe('If-Match');
+    // Without If-Match nothing is checked (the import and older clients); the stale attempt changed nothing.
+    expect((await file(e.id, 2025, corrected)).json()).toMatchObject({ version: 3, changed: false });
+    expect(
+      (
+        await t.http.put(`/api/enterprises/${e.id}/indicators/2022`, EXAMPLE_FILINGS[2023], caseworker.token, {
+          'if-match': '1',
+        })
+      ).statusCode,
+    ).toBe(409);
+
     const years = (await t.http.get(`/api/enterprises/${e.id}/indicators`, caseworker.token)).json();
     expect(years.items.map((y: { year: number }) => y.year)).toEqual([2025, 2024, 2023]);
     const audit = (
       await t.http.get(`/api/audit?entityType=annual_indicators&entityId=${e.id}:2025`, t.adminToken)
     ).json();
-    expect(audit.items.map((a: { event: string }) => a.event)).toEqual(['INDICATORS_UPDATED', 'INDICATORS_FILED']);
+    expect(audit.items.map((a: { event: string }) => a.event)).toEqual([
+      'INDICATORS_UPDATED',
+      'INDICATORS_UPDATED',
+      'INDICATORS_FILED',
+    ]);
   });
 
   it('refuses bad indicators with a 400 naming the field and writes nothing', async () => {

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, OwnedBy, Roles } from '../auth/auth.decorators';
 import { AnnualIndicatorsDto } from './dto/annual-indicators.dto';
 import { IndicatorsService } from './indicators.service';
+import { versionFromIfMatch } from '../common/if-match';
 import { ParseYearPipe } from './parse-year.pipe';
 
 @ApiTags('indicators')
@@ -13,7 +14,11 @@ import { ParseYearPipe } from './parse-year.pipe';
 export class IndicatorsController {
   constructor(private readonly indicators: IndicatorsService) {}
 
-  /** The enterprise files its own annual facts; a caseworker may file them for it. 201 when new, 200 otherwise. */
+  /**
+   * The enterprise files its own annual facts; a caseworker may file them for it. 201 when new, 200 otherwise.
+   * `If-Match: <version>` (the version the editor saw) turns a year changed meanwhile into 409 STALE_VERSION instead
+   * of overwriting someone else's correction.
+   */
   @Put(':year')
   @Roles('enterprise', 'caseworker')
   @OwnedBy('enterprise')
@@ -23,8 +28,9 @@ export class IndicatorsController {
     @Body() dto: AnnualIndicatorsDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    const result = await this.indicators.file(id, year, dto, actor);
+    const result = await this.indicators.file(id, year, dto, actor, versionFromIfMatch(ifMatch));
     void reply.status(result.created ? 201 : 200);
     return { ...result.view, changed: result.changed };
   }

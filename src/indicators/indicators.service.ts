@@ -50,8 +50,17 @@ export class IndicatorsService {
     private readonly relay: OutboxRelay,
   ) {}
 
-  async file(enterpriseId: string, year: number, dto: AnnualIndicatorsDto, actor: Actor): Promise<FileResult> {
-    const result = await this.tx.run((manager) => this.fileIn(manager, enterpriseId, year, dto, actor));
+  /** `expectedVersion`: the version the editor saw (If-Match); a year changed since answers 409 STALE_VERSION. */
+  async file(
+    enterpriseId: string,
+    year: number,
+    dto: AnnualIndicatorsDto,
+    actor: Actor,
+    expectedVersion?: number,
+  ): Promise<FileResult> {
+    const result = await this.tx.run((manager) =>
+      this.fileIn(manager, enterpriseId, year, dto, actor, expectedVersion),
+    );
     if (result.changed) this.relay.nudge();
     return result;
   }
@@ -66,6 +75,7 @@ export class IndicatorsService {
     year: number,
     dto: AnnualIndicatorsDto,
     actor: Actor,
+    expectedVersion?: number,
   ): Promise<FileResult> {
     const enterprise = await manager.findOne(EnterpriseEntity, {
       where: { id: enterpriseId },
@@ -79,6 +89,14 @@ export class IndicatorsService {
       ]);
     const data = instanceToPlain(dto) as AnnualIndicatorsData;
     const existing = await manager.findOne(AnnualIndicatorsEntity, { where: { enterpriseId, year } });
+    if (expectedVersion !== undefined && expectedVersion !== existing?.version)
+      throw conflict(
+        'STALE_VERSION',
+        existing
+          ? `indicators ${year} are at version ${existing.version}, not ${expectedVersion}`
+          : `indicators ${year} are not on file, so not at version ${expectedVersion}`,
+        { currentVersion: existing?.version ?? null },
+      );
     const now = new Date();
     if (existing && canonical(existing.data) === canonical(data))
       return { created: false, changed: false, view: toIndicatorsView(existing) };

@@ -132,8 +132,8 @@ export class Http {
   post(url: string, body?: unknown, token?: string, headers?: Record<string, string>) {
     return this.request('POST', url, body ?? {}, token, headers);
   }
-  put(url: string, body: unknown, token?: string) {
-    return this.request('PUT', url, body, token);
+  put(url: string, body: unknown, token?: string, headers?: Record<string, string>) {
+    return this.request('PUT', url, body, token, headers);
   }
   patch(url: string, body: unknown, token?: string, headers?: Record<string, string>) {
     return this.request('PATCH', url, body, token, headers);

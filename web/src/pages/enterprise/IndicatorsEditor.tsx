@@ -196,7 +196,13 @@ export function IndicatorsEditor({ enterpriseId }: { enterpriseId: string }) {
   useEffect(() => () => window.clearTimeout(timer.current), []);
 
   const save = useMutation({
-    mutationFn: (body: AnnualIndicators) => api.put<IndicatorsView>(`/api/enterprises/${enterpriseId}/indicators/${year}`, body),
+    // The version the form was loaded at: someone else's save meanwhile answers 409 instead of being overwritten.
+    mutationFn: (body: AnnualIndicators) =>
+      api.put<IndicatorsView>(
+        `/api/enterprises/${enterpriseId}/indicators/${year}`,
+        body,
+        current ? { 'if-match': String(current.version) } : undefined,
+      ),
     onSuccess: () => {
       setSaveError(null);
       message.success(t('indicators.saved', { year }));
