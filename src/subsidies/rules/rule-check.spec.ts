@@ -50,6 +50,16 @@ describe('checkLogic', () => {
     expect(checkLogic({ log: 1 }, 'rule', 'manual').problems).toHaveLength(1);
   });
 
+  it('refuses an operator given fewer arguments than it computes with', () => {
+    expect(checkLogic({ '*': [] }, 'amount.formula', 'manual').problems).toEqual([
+      { field: 'amount.formula', reason: '* needs at least 1 argument, not 0 (at amount.formula.*)' },
+    ]);
+    expect(checkLogic({ '<': [{ '+': [] }, 1] }, 'rule', 'manual').problems[0].reason).toContain('+ needs');
+    expect(checkLogic({ '<': [1] }, 'rule', 'manual').problems[0].reason).toContain('< needs at least 2');
+    expect(checkLogic({ '!': false }, 'rule', 'manual').problems).toEqual([]);
+    expect(checkLogic({ '-': 5 }, 'amount.formula', 'manual').problems).toEqual([]);
+  });
+
   it('refuses event facts the trigger does not provide', () => {
     const rule = { '==': [{ var: 'event.kind' }, 'first'] };
     expect(checkLogic(rule, 'rule', 'tier.recognised').problems).toEqual([]);

@@ -23,6 +23,32 @@ export const MAX_LOGIC_BYTES = 16 * 1024;
 
 const OPERATORS = new Set(ALLOWED_OPERATORS);
 
+/**
+ * The fewest arguments an operator computes with: JSON Logic answers fewer with an exception (`*` and `+` of
+ * nothing), NaN or Infinity (`min` of nothing), which would surface as a failed run, not as an answer.
+ */
+const MIN_ARGUMENTS: Record<string, number> = {
+  if: 1,
+  '==': 2,
+  '===': 2,
+  '!=': 2,
+  '!==': 2,
+  '>': 2,
+  '>=': 2,
+  '<': 2,
+  '<=': 2,
+  max: 1,
+  min: 1,
+  '+': 1,
+  '-': 1,
+  '*': 1,
+  '/': 2,
+  '%': 2,
+  in: 2,
+  and: 1,
+  or: 1,
+};
+
 export function checkLogic(logic: unknown, field: string, trigger: TriggerEvent): LogicCheck {
   const problems: LogicProblem[] = [];
   const facts = new Set<string>();
@@ -95,6 +121,9 @@ export function checkLogic(logic: unknown, field: string, trigger: TriggerEvent)
       names.forEach((name, i) => checkFact(name, `${at}.1.${i}`));
       return;
     }
+    const given = Array.isArray(args) ? args.length : 1;
+    const needed = MIN_ARGUMENTS[op] ?? 0;
+    if (given < needed) problem(at, `${op} needs at least ${needed} argument${needed > 1 ? 's' : ''}, not ${given}`);
     walk(args, at, depth + 1);
   };
 

@@ -48,6 +48,12 @@ describe('evaluateAmount', () => {
     expect(evaluateAmount(amount, {})).toEqual({ amount: null, missing: ['v'] });
     expect(evaluateAmount({ fixed: 300_000 }, {})).toEqual({ amount: 300_000, missing: [] });
   });
+
+  it('pays nothing for logic that throws, instead of failing the run', () => {
+    // Refused when saved (checkLogic); a programme stored before that check must still not break matching.
+    expect(evaluateAmount({ formula: { '*': [] }, cap: 100 }, {})).toMatchObject({ amount: 0 });
+    expect(evaluateRule({ '<': [{ '*': [] }, 1] }, {}).held).toBe(false);
+  });
 });
 
 describe('decide', () => {

@@ -170,7 +170,7 @@ function run(node: RuleNode, facts: Facts, state: RunState): boolean | null {
 function leaf(node: Extract<RuleNode, { kind: 'leaf' }>, facts: Facts, state: RunState): boolean | null {
   let absent: string[] | null = null;
   for (const r of node.refs) if (!r.optional && readPath(facts, r.path) === undefined) (absent ??= []).push(r.name);
-  const held = absent ? null : truthy(node.test(facts));
+  const held = absent ? null : safeTest(node, facts);
   if (absent) (state.missing ??= []).push(...absent);
   if (state.trace) {
     const read: Record<string, unknown> = {};
@@ -182,6 +182,18 @@ function leaf(node: Extract<RuleNode, { kind: 'leaf' }>, facts: Facts, state: Ru
     );
   }
   return held;
+}
+
+/**
+ * A condition that throws on these facts (logic the save-time checks let through) does not hold: a broken rule pays
+ * nothing and must not fail the run, the event's other subscribers or the other programmes matched with it.
+ */
+function safeTest(node: Extract<RuleNode, { kind: 'leaf' }>, facts: Facts): boolean {
+  try {
+    return truthy(node.test(facts));
+  } catch {
+    return false;
+  }
 }
 
 const NONE: string[] = [];
@@ -222,7 +234,12 @@ export function evaluateAmount(
   let absent: string[] | null = null;
   for (const r of refs) if (!r.optional && readPath(facts, r.path) === undefined) (absent ??= []).push(r.name);
   if (absent) return { amount: null, missing: absent.sort() };
-  const value = Number((formula ?? compileLogic(spec.formula))(facts));
+  let value: number;
+  try {
+    value = Number((formula ?? compileLogic(spec.formula))(facts));
+  } catch {
+    value = NaN; // as a formula that computes no number: amount 0 (zero_amount), never a failed run
+  }
   if (!Number.isFinite(value)) return { amount: 0, missing: [], formulaValue: value };
   const whole = Math.max(0, Math.floor(value));
   return { amount: Math.min(whole, spec.cap), missing: [], formulaValue: value, capped: whole > spec.cap };
