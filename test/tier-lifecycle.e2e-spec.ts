@@ -128,6 +128,19 @@ describe('tier lifecycle: certifications, revocations, bars and the daily sweep'
     await t.drainOutbox();
   });
 
+  it('does not fall back to a tier whose certificate lapsed too, when one sweep expires both', async () => {
+    const e = await createEnterprise(t);
+    await record(e.id, 'high_tech', `${year - 3}-12-21`); // valid until {year}-12-20
+    await record(e.id, 'tech_sme', `${year}-03-01`); // valid until {year}-12-31
+    await sweep.sweep(`${year + 1}-01-05`);
+    expect(await tierOf(e.id)).toBe('startup');
+    const causes = (await t.http.get(`/api/enterprises/${e.id}/history`, caseworker.token))
+      .json()
+      .items.map((h: { cause: string; to: string }) => `${h.cause}:${h.to}`);
+    expect(causes).toEqual(['RECOGNISED:high_tech', 'RECOGNISED:high_tech', 'EXPIRED:startup']);
+    await t.drainOutbox();
+  });
+
   it('revokes with two people, bars a revoked tech SME for the year and a fraudulent enterprise for 3 years', async () => {
     const e = await createEnterprise(t);
     const sme = (await record(e.id, 'tech_sme', `${year}-03-01`)).json();

@@ -49,10 +49,7 @@ export interface Bar {
 
 const ALL_TIERS: CertifiedTier[] = ['tech_sme', 'high_tech', 'leader'];
 
-/**
- * The bars in force on `asOf`: fraud bars every tier for 3 years; a revoked tech SME entry bars that year. A bar starts
- * on the day of the revocation: a certificate issued before it (one recorded late) was not barred.
- */
+/** The bars in force on `asOf`: fraud bars every tier for 3 years; a revoked tech SME entry bars that year. */
 export function barsOn(certifications: CertificationFacts[], asOf: string): Bar[] {
   const bars: Bar[] = [];
   for (const c of certifications) {
@@ -60,10 +57,10 @@ export function barsOn(certifications: CertificationFacts[], asOf: string): Bar[
     const { fraud, revokedOn } = c.revocation;
     if (fraud) {
       const until = addDays(addYears(revokedOn, FRAUD_BAR_YEARS), -1);
-      if (asOf >= revokedOn && asOf <= until) for (const tier of ALL_TIERS) bars.push({ tier, until, reason: 'fraud' });
+      if (asOf <= until) for (const tier of ALL_TIERS) bars.push({ tier, until, reason: 'fraud' });
     } else if (c.tier === 'tech_sme') {
       const until = `${revokedOn.slice(0, 4)}-12-31`;
-      if (asOf >= revokedOn && asOf <= until) bars.push({ tier: 'tech_sme', until, reason: 'revoked_this_year' });
+      if (asOf <= until) bars.push({ tier: 'tech_sme', until, reason: 'revoked_this_year' });
     }
   }
   return bars;

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, MoreThanOrEqual } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { TIER_MACHINE_ID, tierRank, type Tier } from '../enterprises/tier.machine';
@@ -25,7 +25,11 @@ export async function syncTierDown(
     select: { id: true, state: true },
   });
   if (!enterprise || enterprise.state === 'exited') return null;
-  const certifications = await manager.find(CertificationEntity, { where: { enterpriseId, status: 'active' } });
+  // Held on `on`: an active row past its validity is a lapse the sweep has not reached yet (it expires them one per
+  // transaction), not a tier to fall back to.
+  const certifications = await manager.find(CertificationEntity, {
+    where: { enterpriseId, status: 'active', validUntil: MoreThanOrEqual(on) },
+  });
   const fallback = heldTier(certifications);
   if (tierRank(fallback) >= tierRank(enterprise.state as Tier)) return null;
   return transitions.applyIn(manager, {
