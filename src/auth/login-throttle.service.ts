@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -22,11 +22,6 @@ export class LoginThrottle {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
   ) {}
-
-  /** One statement needs no transaction on PostgreSQL; on SQLite it must not run inside another request's. */
-  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.tx.isPostgres ? work(this.dataSource.manager) : this.tx.run(work);
-  }
 
   private keys(username: string, address: string) {
     // The address key allows more failures: a bureau's staff often share one outgoing address.
@@ -60,7 +55,7 @@ export class LoginThrottle {
     const counted: string[] = [];
     for (const { key, max } of this.keys(username, address)) {
       const params = postgres ? [key, at, expired] : [key, at, expired, expired];
-      const [row] = (await this.write((manager) => manager.query(sql, params))) as {
+      const [row] = (await this.tx.readThenWrite((manager) => manager.query(sql, params))) as {
         failures: number | string;
         windowStartedAt: unknown;
       }[];
@@ -82,7 +77,7 @@ export class LoginThrottle {
   }
 
   private async giveBack(keys: string[]) {
-    await this.write((manager) =>
+    await this.tx.readThenWrite((manager) =>
       manager
         .createQueryBuilder()
         .update(LoginFailureEntity)

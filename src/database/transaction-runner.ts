@@ -33,7 +33,9 @@ export class TransactionRunner {
    * write is atomic on its own and refuses a row that changed since it was read. That saves the BEGIN and COMMIT
    * round trips (two of a transition's five) and holds no connection while the request computes between its reads.
    * Work that writes anything else must use `run`: `isolated(manager)` tells the transition service which it got.
-   * On SQLite the write is several statements, so this is `run`.
+   * On SQLite the write is several statements, so this is `run`. Also the way to send one statement that stands
+   * alone (a sign-in count, the outbox relay's mark): on SQLite it then cannot land inside another request's
+   * transaction on the shared connection.
    */
   readThenWrite<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.serialise) return this.run(work);

@@ -70,9 +70,8 @@ export class RegradeProcessor {
       return qb;
     };
     const total = await scope().getCount();
-    let cursor = typeof record.result?.cursor === 'string' ? record.result.cursor : '';
+    let taken = typeof record.result?.cursor === 'string' ? record.result.cursor : '';
     let done = record.done;
-    let taken = cursor;
     await this.records.update(record.id, { status: 'running', total });
     const colours: Record<string, number> = { ...(record.result?.colours ?? {}) };
     await runOrderedBatches({
@@ -93,8 +92,7 @@ export class RegradeProcessor {
       settle: async (ids, grades) => {
         for (const g of grades) colours[g.colour] = (colours[g.colour] ?? 0) + 1;
         done += ids.length;
-        cursor = ids[ids.length - 1];
-        await this.records.update(record.id, { done, result: { cursor, colours } });
+        await this.records.update(record.id, { done, result: { cursor: ids[ids.length - 1], colours } });
       },
     });
     await this.records.update(record.id, {

@@ -144,8 +144,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
         })
         .where('id IN (:...ids) AND processed_at IS NULL', { ids: [...enqueued, ...idle], idle, now })
         .execute();
-    // One statement needs no transaction on PostgreSQL; on SQLite it must not interleave with another transaction.
-    await (this.tx.isPostgres ? update(this.dataSource.manager) : this.tx.run(update));
+    await this.tx.readThenWrite(update);
   }
 
   /** Rows not yet processed: what the queue still owes (tests and /health use it). */

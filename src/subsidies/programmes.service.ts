@@ -146,7 +146,7 @@ export class ProgrammesService implements OnApplicationBootstrap {
       amount: amountOf(dto.amount),
       budget: dto.budget,
     };
-    const problems = [...validateProgrammeSpec(spec), ...budgetProblems(spec)];
+    const problems = runnableProblems(spec);
     if (problems.length) throw validationFailed(problems);
     const row = await this.tx.run(async (manager) => {
       if (
@@ -206,7 +206,7 @@ export class ProgrammesService implements OnApplicationBootstrap {
         budget: dto.budget ?? current.budget,
       };
       const spec = specOf({ ...current, ...next });
-      const problems = [...validateProgrammeSpec(spec), ...budgetProblems(spec)];
+      const problems = runnableProblems(spec);
       if (problems.length) throw validationFailed(problems);
       const now = new Date();
       if (current.status === 'draft') {
@@ -372,4 +372,9 @@ export class ProgrammesService implements OnApplicationBootstrap {
       payload: { code: p.code, version: p.version, period: p.period, ...payload },
     });
   }
+}
+
+/** Everything that keeps a definition from being saved as a programme that runs (a simulation checks less). */
+function runnableProblems(spec: ProgrammeSpec) {
+  return [...validateProgrammeSpec(spec), ...budgetProblems(spec)];
 }
