@@ -138,6 +138,58 @@ describe('subsidies: batch runs, budgets, waitlists and simulation', () => {
     expect(tooSmall.json().fields[0].field).toBe('budget');
   });
 
+  it('a programme closed and created again takes over the reservations and the waitlist of the closed one', async () => {
+    const district = unique('重开区');
+    await enterprisesIn(district, 4);
+    const body = { code: 'reopened', districts: [district], rule: true, amount: { fixed: 1_000 } };
+    const p = await createProgramme({ ...body, budget: 2_000 });
+    expect((await waitForJob(t, await run(p.id))).result).toMatchObject({ eligible: 2, waitlisted: 2 });
+    expect((await t.http.post(`/api/programmes/${p.id}/close`, {}, manager.token)).statusCode).toBe(200);
+
+    // The closed version's two grants still hold 2,000: a new budget below that would be overspent.
+    const tooSmall = await t.http.post(
+      '/api/programmes',
+      { ...body, name: '重开', period: year, trigger: { event: 'manual' }, status: 'active', budget: 1_500 },
+      manager.token,
+    );
+    expect(tooSmall.statusCode).toBe(400);
+    expect(tooSmall.json().fields).toEqual([
+      { field: 'budget', reason: 'budget must be at least the 2000 already reserved' },
+    ]);
+    const again = await createProgramme({ ...body, budget: 3_000 });
+    // It holds the 2,000 and lets the head of the waitlist into the 1,000 left.
+    expect(again).toMatchObject({ version: 2, reserved: 3_000, status: 'active' });
+    let grants = await grantsOf('reopened');
+    expect(grants.map((g) => g.state)).toEqual(['eligible', 'eligible', 'eligible', 'waitlisted']);
+    const closed = (await t.http.get(`/api/programmes/${p.id}`, manager.token)).json();
+    expect(closed).toMatchObject({ status: 'closed', reserved: 2_000 });
+
+    // Cancelling a grant of the closed version gives its 1,000 back to the budget that counts it, once.
+    expect(
+      (await t.http.post(`/api/grants/${grants[0].id}/cancel`, { reason: '放弃' }, manager.token)).statusCode,
+    ).toBe(200);
+    grants = await grantsOf('reopened');
+    expect(grants.map((g) => g.state)).toEqual(['cancelled', 'eligible', 'eligible', 'eligible']);
+    expect(await reservedOf('reopened')).toBe(3_000);
+    const twice = await t.http.post(
+      '/api/programmes',
+      { ...body, name: '重开', period: year, trigger: { event: 'manual' }, budget: 9_000 },
+      manager.token,
+    );
+    expect(twice.json().code).toBe('PROGRAMME_EXISTS');
+
+    // Created as a draft it holds the reservations and keeps the waitlist waiting until it is activated.
+    await enterprisesIn(district, 1);
+    expect((await waitForJob(t, await run(again.id))).result).toMatchObject({ waitlisted: 1 });
+    expect((await t.http.post(`/api/programmes/${again.id}/close`, {}, manager.token)).statusCode).toBe(200);
+    const draft = await createProgramme({ ...body, budget: 4_000, status: 'draft' });
+    expect(draft).toMatchObject({ version: 3, reserved: 3_000, status: 'draft' });
+    expect((await grantsOf('reopened')).filter((g) => g.state === 'waitlisted')).toHaveLength(1);
+    const activated = await t.http.post(`/api/programmes/${draft.id}/activate`, {}, manager.token);
+    expect(activated.json()).toMatchObject({ status: 'active', reserved: 4_000 });
+    expect((await grantsOf('reopened')).filter((g) => g.state === 'waitlisted')).toHaveLength(0);
+  });
+
   it('cancelling the head of the waitlist lets the grants behind it in; a cap above the budget is refused', async () => {
     const district = unique('队首区');
     const all = await enterprisesIn(district, 3);

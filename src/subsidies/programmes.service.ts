@@ -149,13 +149,23 @@ export class ProgrammesService implements OnApplicationBootstrap {
     const problems = runnableProblems(spec);
     if (problems.length) throw validationFailed(problems);
     const row = await this.tx.run(async (manager) => {
+      // A closed version of this code and period may still hold reservations for its unpaid grants: the new version
+      // holds the budget now, so it takes them over, as an edit's new version does (a release then lands where
+      // the amount was counted, and the new budget cannot be overspent by grants it never saw). Locked first, so
+      // two creations behind one closed version take turns, and the second finds the first's.
+      const previous = await this.ledger.holder(manager, dto.code, dto.period);
       if (
-        await manager.exists(ProgrammeEntity, { where: { code: dto.code, period: dto.period, status: Not('closed') } })
+        (previous && previous.status !== 'closed') ||
+        (await manager.exists(ProgrammeEntity, {
+          where: { code: dto.code, period: dto.period, status: Not('closed') },
+        }))
       )
         throw conflict(
           'PROGRAMME_EXISTS',
           `Programme ${dto.code} already has an open version for ${dto.period}; edit it to make a new version`,
         );
+      const reserved = previous?.reserved ?? 0;
+      if (spec.budget < reserved) throw validationFailed([budgetBelowReserved(reserved)]);
       const latest = await manager.findOne(ProgrammeEntity, { where: { code: dto.code }, order: { version: 'DESC' } });
       const now = new Date();
       const entity: ProgrammeEntity = {
@@ -172,7 +182,7 @@ export class ProgrammesService implements OnApplicationBootstrap {
         rule: spec.rule,
         amount: spec.amount,
         budget: spec.budget,
-        reserved: 0,
+        reserved,
         status: dto.status ?? 'draft',
         supersededBy: null,
         createdBy: actor.id,
@@ -181,8 +191,16 @@ export class ProgrammesService implements OnApplicationBootstrap {
       };
       // Two managers creating the same code at once: the unique (code, version) key lets one through (409).
       await manager.insert(ProgrammeEntity, entity);
-      await this.audit(manager, entity, 'CREATED', null, actor, { spec });
-      return entity;
+      await this.audit(manager, entity, 'CREATED', null, actor, {
+        spec,
+        ...(previous ? { previous: previous.id } : {}),
+      });
+      if (previous) {
+        await manager.update(ProgrammeEntity, { id: previous.id }, { supersededBy: entity.id, updatedAt: now });
+        await this.audit(manager, previous, 'SUPERSEDED', 'closed', actor, { by: entity.id, reserved }, 'closed');
+        await this.ledger.promote(manager, entity, actor);
+      }
+      return manager.findOneOrFail(ProgrammeEntity, { where: { id: entity.id } });
     });
     return toProgrammeView(row);
   }
@@ -243,8 +261,7 @@ export class ProgrammesService implements OnApplicationBootstrap {
       select: { id: true, reserved: true },
     });
     const budget = next.budget ?? current.budget;
-    if (budget < reserved)
-      throw validationFailed([{ field: 'budget', reason: `budget must be at least the ${reserved} already reserved` }]);
+    if (budget < reserved) throw validationFailed([budgetBelowReserved(reserved)]);
     const latest = await manager.findOne(ProgrammeEntity, {
       where: { code: current.code },
       order: { version: 'DESC' },
@@ -284,6 +301,9 @@ export class ProgrammesService implements OnApplicationBootstrap {
       if (update.affected !== 1) throw conflict('CONCURRENT_UPDATE', `Programme ${id} changed meanwhile; retry`);
       const saved: ProgrammeEntity = { ...current, status: 'active', updatedAt: now };
       await this.audit(manager, saved, 'ACTIVATED', 'draft', actor, {});
+      // A draft that took over a closed version's reservations also took over its waitlist.
+      if (await this.ledger.promote(manager, saved, actor))
+        return manager.findOneOrFail(ProgrammeEntity, { where: { id } });
       return saved;
     });
     return toProgrammeView(row);
@@ -372,6 +392,10 @@ export class ProgrammesService implements OnApplicationBootstrap {
       payload: { code: p.code, version: p.version, period: p.period, ...payload },
     });
   }
+}
+
+function budgetBelowReserved(reserved: number) {
+  return { field: 'budget', reason: `budget must be at least the ${reserved} already reserved` };
 }
 
 /** Everything that keeps a definition from being saved as a programme that runs (a simulation checks less). */
