@@ -73,6 +73,14 @@ describe('enterprise registry', () => {
         .fields.map((f: { field: string }) => f.field)
         .sort(),
     ).toEqual(['name', 'nickname', 'registeredOn']);
+    // Year 0000 is no date: PostgreSQL would refuse it only when writing, where no field can be named.
+    const yearZero = await t.http.post(
+      '/api/enterprises',
+      { uscc: freshUscc(), name: '零年', district: 'y', registeredOn: '0000-01-01' },
+      caseworker.token,
+    );
+    expect(yearZero.statusCode).toBe(400);
+    expect(yearZero.json().fields.map((f: { field: string }) => f.field)).toEqual(['registeredOn']);
   });
 
   it('answers reads that arrive together each with its own enterprise, as the list shows it', async () => {

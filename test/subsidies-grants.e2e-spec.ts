@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { chinaToday } from '../src/grading/dto/grading-facts.dto';
+import { addDays } from '../src/grading/rules/dates';
 import { createEnterprise } from './helpers/fixtures';
 import { waitForJob } from './helpers/jobs';
 import { bootTestApp, TestApp, unique, userWithToken } from './helpers/test-app';
@@ -114,6 +115,14 @@ describe('subsidies: a grant from match to payment, four eyes, export and clawba
     expect(sheet.getRow(2).getCell(1).value).toBe(grant.id);
     expect((await t.http.get('/api/grants/export', caseworker.token)).statusCode).toBe(403);
 
+    // A payment is dated neither after today nor before the approval (today here).
+    for (const paidOn of [addDays(chinaToday(), 1), addDays(chinaToday(), -1)]) {
+      const wrong = await t.http.post(`/api/grants/${grant.id}/pay`, { reference: 'CZ-0001', paidOn }, approver.token);
+      expect({ status: wrong.statusCode, fields: wrong.json().fields?.map((f: any) => f.field) }).toEqual({
+        status: 400,
+        fields: ['paidOn'],
+      });
+    }
     const paid = await post(`/api/grants/${grant.id}/pay`, { reference: 'CZ-0001' }, approver.token);
     expect(paid).toMatchObject({ state: 'paid', paymentReference: 'CZ-0001', paidOn: chinaToday() });
     const after = (await t.http.get('/api/grants/export?programmeCode=green_bonus', approver.token)).body;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In, Not } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
-import { forbidden, notFound } from '../common/domain-error';
+import { forbidden, notFound, validationFailed } from '../common/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import { chinaToday } from '../grading/dto/grading-facts.dto';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
@@ -113,13 +113,25 @@ export class GrantsService implements OnModuleInit {
     );
   }
 
+  /** A payment is recorded after the transfer: its date is neither after today nor before the approval (China time). */
   pay(id: string, dto: PayGrantDto, actor: Actor) {
     const paidOn = dto.paidOn ?? chinaToday();
+    if (paidOn > chinaToday()) throw validationFailed([{ field: 'paidOn', reason: 'paidOn must not be after today' }]);
     return this.step(
       id,
       actor,
       { type: 'PAY', by: actor.id, reference: dto.reference, paidOn },
-      { columns: () => ({ paymentReference: dto.reference, paidOn }) },
+      {
+        guard: ({ row }) => {
+          const approvedAt = (row as GrantEntity).approvedAt;
+          const approvedOn = approvedAt && chinaToday(new Date(approvedAt).getTime());
+          if (approvedOn && paidOn < approvedOn)
+            throw validationFailed([
+              { field: 'paidOn', reason: `paidOn must not be before the approval on ${approvedOn}` },
+            ]);
+        },
+        columns: () => ({ paymentReference: dto.reference, paidOn }),
+      },
     );
   }
 

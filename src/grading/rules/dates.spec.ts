@@ -1,7 +1,7 @@
 import { addDays, addYears, addYearsDayNumber, daysBetween, isValidIsoDate, toDayNumber } from './dates';
 
 describe('ISO dates', () => {
-  it.each(['2026-02-28', '2024-02-29', '2000-02-29', '2026-12-31', '1999-01-01'])('accepts %s', (d) => {
+  it.each(['2026-02-28', '2024-02-29', '2000-02-29', '2026-12-31', '1999-01-01', '0001-01-01'])('accepts %s', (d) => {
     expect(isValidIsoDate(d)).toBe(true);
   });
 
@@ -13,6 +13,7 @@ describe('ISO dates', () => {
     '2026-00-10',
     '2026-04-31',
     '2026-6-30',
+    '0000-01-01',
     '2026-06-30T00:00',
     '',
     20260630,

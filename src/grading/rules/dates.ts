@@ -13,7 +13,10 @@ export function daysInMonth(y: number, m: number): number {
   return m === 2 ? (isLeapYear(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-/** A real calendar date in `YYYY-MM-DD` form: rejects 2026-02-30, 2025-02-29 and 2026-13-01. */
+/**
+ * A real calendar date in `YYYY-MM-DD` form: rejects 2026-02-30, 2025-02-29, 2026-13-01 and year 0000 (the calendar
+ * has no year zero, and PostgreSQL refuses it when the row is written, where no field can be named any more).
+ */
 export function isValidIsoDate(s: unknown): s is string {
   if (typeof s !== 'string') return false;
   const m = ISO_DATE.exec(s);
@@ -21,7 +24,7 @@ export function isValidIsoDate(s: unknown): s is string {
   const y = +m[1];
   const mo = +m[2];
   const d = +m[3];
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
 }
 
 /** Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
