@@ -137,6 +137,24 @@ describe('enterprise registry', () => {
     expect(list).toEqual({ items: [expect.objectContaining({ id: own.id })], total: 1 });
   });
 
+  it('lets a reviewer look an enterprise up by name or USCC, and shows them who it is, not its grade', async () => {
+    const e = await createEnterprise(t, { district: '回避区' });
+    const reviewer = await userWithToken(t, 'reviewer', { expertise: 'technical' });
+    const found = await t.http.get(`/api/enterprises?q=${e.uscc}`, reviewer.token);
+    expect(found.statusCode).toBe(200);
+    expect(found.json()).toEqual({
+      items: [{ id: e.id, uscc: e.uscc, name: e.name, district: '回避区' }],
+      total: 1,
+    });
+    const byDistrict = (await t.http.get('/api/enterprises?district=回避区', reviewer.token)).json();
+    expect(byDistrict.items.map((i: { id: string }) => i.id)).toContain(e.id);
+    // Filtering or sorting by grade would tell it without showing it.
+    const graded = await t.http.get('/api/enterprises?tier=startup&colour=orange&sort=-score', reviewer.token);
+    expect(graded.statusCode).toBe(400);
+    expect(graded.json().fields.map((f: { field: string }) => f.field)).toEqual(['tier', 'colour', 'sort']);
+    expect((await t.http.get(`/api/enterprises/${e.id}`, reviewer.token)).statusCode).toBe(404);
+  });
+
   it('updates the profile with optimistic locking and audits the change', async () => {
     const e = await createEnterprise(t);
     const ok = await t.http.patch(

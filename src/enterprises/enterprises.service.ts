@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
-import { conflict, DomainError, notFound } from '../common/domain-error';
+import { conflict, DomainError, notFound, validationFailed } from '../common/domain-error';
 import { CoalescedReader } from '../database/coalesced-reader';
 import { hydrate, readRows, selectColumns } from '../database/entity-rows';
 import { preparedQuery } from '../database/prepared-query';
@@ -217,6 +217,7 @@ export class EnterprisesService implements OnModuleInit {
    * page with the entity's columns, and the items are its views.
    */
   async listJson(query: ListEnterprisesQueryDto, actor: Actor): Promise<string> {
+    if (actor.role === 'reviewer') return this.lookupJson(query);
     const manager = this.dataSource.manager;
     const filter: RegistryFilter = {
       ...(actor.role === 'enterprise' ? { own: actor.enterpriseId ?? '' } : {}),
@@ -245,6 +246,40 @@ export class EnterprisesService implements OnModuleInit {
       ? rows.map((row) => row.body as string)
       : rows.map((row) => JSON.stringify(toEnterpriseView(hydrate(manager, meta, row) as EnterpriseEntity)));
     return `{"items":[${items.join(',')}],"total":${total}}`;
+  }
+
+  /**
+   * Reviewers look enterprises up by name or USCC to declare a conflict (回避) before any panel is drawn, so they see
+   * who an enterprise is (id, USCC, name, district) and nothing of its grade, tier, score or caseworker, nor can they
+   * filter or sort by those: its records open only while they sit on one of its panels.
+   */
+  private async lookupJson(query: ListEnterprisesQueryDto): Promise<string> {
+    const graded = [
+      ...(['tier', 'colour'] as const).filter((field) => query[field] !== undefined),
+      ...(query.sort && !['name', '-name'].includes(query.sort) ? ['sort'] : []),
+    ];
+    if (graded.length)
+      throw validationFailed(
+        graded.map((field) => ({ field, reason: `reviewers look enterprises up by name, USCC or district only` })),
+      );
+    const filter: RegistryFilter = { district: query.district, q: query.q };
+    const page = registryPageSql(
+      filter,
+      query.sort ?? 'name',
+      query.pageSize,
+      (query.page - 1) * query.pageSize,
+      'SELECT e.id, e.uscc, e.name, e.district FROM enterprises e',
+    );
+    const count = registryCountSql(filter);
+    const manager = this.dataSource.manager;
+    const [items, [{ n }]] = await Promise.all([
+      readRows(manager, page.text, page.values),
+      readRows(manager, count.text, count.values),
+    ]);
+    return JSON.stringify({
+      items: items.map(({ id, uscc, name, district }) => ({ id, uscc, name, district })),
+      total: Number(n),
+    });
   }
 
   /**
