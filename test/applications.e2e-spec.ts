@@ -189,6 +189,20 @@ describe('certification applications and their review', () => {
     expect((await t.http.get(`/api/enterprises/${enterprise.id}`, user.token)).json().tier).toBe('tech_sme');
   });
 
+  it('opens one application per enterprise and tier when several are created at once', async () => {
+    const { enterprise, user } = await applicant(t, cw);
+    const body = { enterpriseId: enterprise.id, targetTier: 'tech_sme' };
+    const created = await Promise.all(
+      [user.token, cw.token, cw2.token, user.token].map((token) => t.http.post('/api/applications', body, token)),
+    );
+    expect(created.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409]);
+    expect(created.filter((r) => r.statusCode === 409).map((r) => r.json().code)).toEqual([
+      'APPLICATION_ALREADY_OPEN',
+      'APPLICATION_ALREADY_OPEN',
+      'APPLICATION_ALREADY_OPEN',
+    ]);
+  });
+
   it('refuses: illegal event 409, wrong role 403, not on the panel 403, another enterprise 404, stale version 409', async () => {
     const { enterprise, user } = await applicant(t, cw);
     const app = await expectOk(

@@ -99,7 +99,12 @@ export class ApplicationsService implements OnModuleInit {
   async create(dto: CreateApplicationDto, actor: Actor) {
     const today = chinaToday();
     const app = await this.tx.run(async (manager) => {
-      const enterprise = await manager.findOne(EnterpriseEntity, { where: { id: dto.enterpriseId } });
+      // Locked (PostgreSQL; SQLite's transactions take turns anyway) so that applications created at once for one
+      // enterprise take turns too, and the second sees the first in its open-application check.
+      const enterprise = await manager.findOne(EnterpriseEntity, {
+        where: { id: dto.enterpriseId },
+        ...(this.tx.isPostgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
       if (!enterprise) throw notFound('enterprise', dto.enterpriseId);
       if (enterprise.state === 'exited') throw conflict('ENTERPRISE_EXITED', 'The enterprise has exited the region');
       const history = await this.certifications.historyIn(manager, dto.enterpriseId);
