@@ -381,6 +381,23 @@ describe('certification applications and their review', () => {
     );
   });
 
+  it('keeps an expert who declares a conflict after the draw from scoring: they decline the seat', async () => {
+    const { app, enterprise } = await underReview();
+    const seat = app.panel.find((m: { expertise: string }) => m.expertise === 'technical').reviewerId;
+    const declared = await t.http.post(
+      '/api/reviewers/me/conflicts',
+      { enterpriseId: enterprise.id, reason: '持有该企业股份' },
+      tokenOf(seat),
+    );
+    expect(declared.statusCode).toBe(201);
+    const scored = await event(t, app.id, { type: 'SCORE', ip: 26, conversion: 25, rdManagement: 17 }, tokenOf(seat));
+    expect({ status: scored.statusCode, code: scored.json().code }).toEqual({ status: 403, code: 'CONFLICT_DECLARED' });
+    const declined = await expectOk(
+      await event(t, app.id, { type: 'DECLINE', reason: '持有该企业股份' }, tokenOf(seat)),
+    );
+    expect(declined.panel.find((m: { reviewerId: string }) => m.reviewerId === seat).status).toBe('declined');
+  });
+
   it('flags outlying reviewers for calibration before an approval', async () => {
     const { app } = await underReview();
     const low = app.panel.find((m: { expertise: string }) => m.expertise === 'technical').reviewerId;
@@ -393,6 +410,8 @@ describe('certification applications and their review', () => {
     expect((await event(t, app.id, { type: 'DECIDE', approve: true, reason: '同意' }, manager.token)).json().code).toBe(
       'CALIBRATION_REQUIRED',
     );
+    const blank = { type: 'DECIDE', approve: true, reason: '同意', calibrationNote: '   ' };
+    expect((await event(t, app.id, blank, manager.token)).json().code).toBe('CALIBRATION_REQUIRED');
     const decided = await expectOk(
       await event(
         t,

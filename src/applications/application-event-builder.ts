@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { conflict, DomainError, validationFailed } from '../common/domain-error';
+import { conflict, DomainError, forbidden, validationFailed } from '../common/domain-error';
 import { WorkingCalendar } from '../calendar/working-calendar.service';
 import { GradingService } from '../grading/grading.service';
 import type { RowWrite } from '../state/transition.service';
@@ -88,7 +88,7 @@ export class ApplicationEventBuilder {
         };
         break;
       case 'SCORE':
-        result.event = { type: 'SCORE', by, ...this.score(context, dto, actor) };
+        result.event = { type: 'SCORE', by, ...(await this.score(app, context, dto, actor)) };
         break;
       case 'DECIDE':
         result.event = await this.decide(context, dto, by, today);
@@ -220,7 +220,18 @@ export class ApplicationEventBuilder {
     }
   }
 
-  private score(context: ApplicationContext, dto: ApplicationEventDto, actor: Actor) {
+  private async score(app: ApplicationEntity, context: ApplicationContext, dto: ApplicationEventDto, actor: Actor) {
+    // A conflict declared after the draw (回避) keeps the expert from scoring: they decline the seat, and the
+    // replacement is drawn from those without one.
+    if (
+      await this.manager.exists(ReviewerConflictEntity, {
+        where: { reviewerId: actor.id ?? '', enterpriseId: app.enterpriseId },
+      })
+    )
+      throw forbidden(
+        'CONFLICT_DECLARED',
+        'You declared a conflict of interest with this enterprise: decline the seat (DECLINE) instead of scoring',
+      );
     const finance = actor.expertise === 'finance';
     if (!finance && dto.growth !== undefined)
       throw validationFailed([{ field: 'growth', reason: 'growth (成长性) is scored by the finance expert' }]);
@@ -242,7 +253,7 @@ export class ApplicationEventBuilder {
     today: string,
   ): Promise<ApplicationEvent> {
     if (dto.approve) {
-      if (context.result?.flagged.length && !dto.calibrationNote)
+      if (context.result?.flagged.length && !dto.calibrationNote?.trim())
         throw conflict(
           'CALIBRATION_REQUIRED',
           'Reviewers were flagged for calibration; approve with a calibrationNote',
