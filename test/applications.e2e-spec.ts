@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
-import { ApplicationDeadlineEntity } from '../src/applications/application.entities';
+import { ApplicationDeadlineEntity, ApplicationEntity } from '../src/applications/application.entities';
 import { ApplicationsSweepProcessor } from '../src/applications/applications-sweep.processor';
 import { WorkingCalendar } from '../src/calendar/working-calendar.service';
 import { chinaToday } from '../src/grading/dto/grading-facts.dto';
+import { addDays } from '../src/grading/rules/dates';
 import { applicant, event, expectOk, reviewerPool, User } from './helpers/applications';
 import { EXAMPLE_FILINGS } from './helpers/domain-example';
 import { bootTestApp, TestApp, userWithToken } from './helpers/test-app';
@@ -441,14 +442,18 @@ describe('certification applications and their review', () => {
     );
     // Another enterprise may object, and gets a receipt: not the applicant's evaluation, panel or scores.
     expect(objected).toEqual({ id: app.id, state: 'objection_review', received: 'OBJECT', on: today });
-    // Outside the notice its events answer as for an application it cannot see.
-    const late = await event(
+    // Anyone may object for the whole notice, also while an objection is looked into.
+    const second = await event(
       t,
       app.id,
-      { type: 'OBJECT', name: '张三', contact: '13800000000', reason: '再次异议' },
-      objector.user.token,
+      { type: 'OBJECT', name: '王五', contact: '13900000000', reason: '高新收入占比存疑' },
+      (await applicant(t, cw)).user.token,
     );
-    expect(late.statusCode).toBe(404);
+    expect(second.json()).toEqual({ id: app.id, state: 'objection_review', received: 'OBJECT', on: today });
+    expect((await t.http.get(`/api/applications/${app.id}`, cw.token)).json().objections).toHaveLength(2);
+    // Its other events answer as for an application it cannot see.
+    const other = await event(t, app.id, { type: 'WITHDRAW' }, objector.user.token);
+    expect(other.statusCode).toBe(404);
     // The sweep leaves a notice with an open objection alone, however late it is.
     await sweep.closeNotices('2099-01-01');
     expect((await t.http.get(`/api/applications/${app.id}`, cw.token)).json().state).toBe('objection_review');
@@ -456,6 +461,11 @@ describe('certification applications and their review', () => {
       await event(t, app.id, { type: 'RESOLVE_OBJECTION', upheld: false, reason: '经核实专利权属清晰' }, manager.token),
     );
     expect(dismissed.state).toBe('public_notice');
+    // One resolution answers both.
+    expect(dismissed.objections.map((o: { resolution: unknown }) => o.resolution)).toEqual([
+      expect.objectContaining({ upheld: false }),
+      expect.objectContaining({ upheld: false }),
+    ]);
     await expectOk(
       await event(
         t,
@@ -475,7 +485,32 @@ describe('certification applications and their review', () => {
     expect(upheld.state).toBe('rejected');
     const seen = await expectOk(await t.http.get(`/api/applications/${app.id}`, user.token));
     expect(seen.objections[0]).not.toHaveProperty('name');
-    expect(seen.objections.map((o: { resolution: { upheld: boolean } }) => o.resolution.upheld)).toEqual([false, true]);
+    expect(seen.objections.map((o: { resolution: { upheld: boolean } }) => o.resolution.upheld)).toEqual([
+      false,
+      false,
+      true,
+    ]);
+  });
+
+  it('refuses an objection after the last day of the notice, before the sweep has closed it', async () => {
+    const { app } = await underReview();
+    await scoreAll(app.id, () => ({ ip: 26, conversion: 25, rdManagement: 17 }));
+    await expectOk(await event(t, app.id, { type: 'DECIDE', approve: true, reason: '同意' }, manager.token));
+    // The notice ended yesterday; the sweep runs after midnight.
+    const yesterday = addDays(today, -1);
+    const rows = t.app.get(DataSource).getRepository(ApplicationEntity);
+    const row = await rows.findOneByOrFail({ id: app.id });
+    (row.snapshot.context as { noticeEndsOn: string }).noticeEndsOn = yesterday;
+    await rows.update({ id: app.id }, { snapshot: row.snapshot, noticeEndsOn: yesterday });
+    const objector = await applicant(t, cw);
+    const late = await event(
+      t,
+      app.id,
+      { type: 'OBJECT', name: '张三', contact: '13800000000', reason: '逾期异议' },
+      objector.user.token,
+    );
+    expect({ status: late.statusCode, code: late.json().code }).toEqual({ status: 409, code: 'NOTICE_ENDED' });
+    expect((await t.http.get(`/api/applications/${app.id}`, cw.token)).json().state).toBe('public_notice');
   });
 
   it('pauses the acceptance deadline while returned and resumes it on resubmission; queues show overdue', async () => {

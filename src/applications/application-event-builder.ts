@@ -94,6 +94,11 @@ export class ApplicationEventBuilder {
         result.event = await this.decide(context, dto, by, today);
         break;
       case 'OBJECT':
+        // The machine holds no clock: the last day of the notice is checked here (the sweep closes it a day later).
+        if (context.noticeEndsOn && today > context.noticeEndsOn)
+          throw conflict('NOTICE_ENDED', `The public notice ended on ${context.noticeEndsOn}`, {
+            noticeEndsOn: context.noticeEndsOn,
+          });
         result.event = { type: 'OBJECT', name: dto.name!, contact: dto.contact!, reason: dto.reason!, on: today };
         break;
       case 'RESOLVE_OBJECTION':

@@ -105,6 +105,16 @@ export const applicationMachine = setup({
       result: panelResult(context.scores, context.pinned?.computedGrowth ?? 0),
     })),
     emitChanged: emit(({ event }) => ({ type: 'application.changed', event: event.type })),
+    recordObjection: assign({
+      objections: ({ context, event }) =>
+        event.type === 'OBJECT'
+          ? [
+              ...context.objections,
+              { name: event.name, contact: event.contact, reason: event.reason, on: event.on, resolution: null },
+            ]
+          : context.objections,
+    }),
+    /** One resolution answers every objection still open: the manager looks into them together. */
     resolveObjection: assign(({ context, event }) => {
       if (event.type !== 'RESOLVE_OBJECTION') return {};
       const objections = context.objections.map((o) =>
@@ -236,18 +246,7 @@ export const applicationMachine = setup({
     },
     public_notice: {
       on: {
-        OBJECT: {
-          target: 'objection_review',
-          actions: [
-            assign({
-              objections: ({ context, event }) => [
-                ...context.objections,
-                { name: event.name, contact: event.contact, reason: event.reason, on: event.on, resolution: null },
-              ],
-            }),
-            'emitChanged',
-          ],
-        },
+        OBJECT: { target: 'objection_review', actions: ['recordObjection', 'emitChanged'] },
         CLOSE_NOTICE: {
           guard: 'noOpenObjection',
           target: 'recognised',
@@ -260,6 +259,8 @@ export const applicationMachine = setup({
     },
     objection_review: {
       on: {
+        // Anyone may object for the whole notice, also while an earlier objection is being looked into.
+        OBJECT: { actions: ['recordObjection', 'emitChanged'] },
         RESOLVE_OBJECTION: [
           { guard: 'upheld', target: 'rejected', actions: ['resolveObjection', 'emitChanged'] },
           { target: 'public_notice', actions: ['resolveObjection', 'emitChanged'] },
