@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { ApplicationDeadlineEntity, ApplicationEntity } from '../src/applications/application.entities';
+import { applicationSettings } from '../src/applications/application-settings';
 import { ApplicationsSweepProcessor } from '../src/applications/applications-sweep.processor';
+import { nextCertificateNumber } from '../src/applications/certificate-numbers';
 import { WorkingCalendar } from '../src/calendar/working-calendar.service';
 import { chinaToday } from '../src/grading/dto/grading-facts.dto';
 import { addDays } from '../src/grading/rules/dates';
@@ -202,6 +204,21 @@ describe('certification applications and their review', () => {
       'APPLICATION_ALREADY_OPEN',
       'APPLICATION_ALREADY_OPEN',
     ]);
+  });
+
+  it('numbers certificates past a recorded number of another shape that shares the prefix', async () => {
+    const settings = applicationSettings();
+    const manager = t.app.get(DataSource).manager;
+    const before = await nextCertificateNumber(manager, 'leader', today, settings);
+    expect(before).toMatch(new RegExp(`^LJ-${year}-\\d{4}$`));
+    const { enterprise } = await applicant(t, cw);
+    const recorded = await t.http.post(
+      `/api/enterprises/${enterprise.id}/certifications`,
+      { tier: 'leader', number: `LJ-${year}-A12`, issuedOn: today },
+      cw.token,
+    );
+    expect(recorded.statusCode).toBe(201);
+    expect(await nextCertificateNumber(manager, 'leader', today, settings)).toBe(before);
   });
 
   it('refuses: illegal event 409, wrong role 403, not on the panel 403, another enterprise 404, stale version 409', async () => {

@@ -1,4 +1,5 @@
 import { EntityManager, Like } from 'typeorm';
+import { conflict } from '../common/domain-error';
 import { CertificationEntity } from '../certifications/certification.entity';
 import type { ApplicationSettings } from './application-settings';
 import type { TargetTier } from './application.machine';
@@ -20,10 +21,25 @@ export async function nextCertificateNumber(
       : tier === 'tech_sme'
         ? [`${year}${settings.divisionCode}A`, 7]
         : [`LJ-${year}-`, 4];
-  const last = await manager.findOne(CertificationEntity, {
-    where: { tier, number: Like(`${prefix}%`) },
-    order: { number: 'DESC' },
-  });
-  const serial = last ? Number(last.number.slice(prefix.length)) + 1 : 1;
+  // Only numbers of exactly our shape count: a number recorded from elsewhere may share the prefix (`LJ-2026-A12`
+  // passes the leader format), and as text it can sort above every serial of ours.
+  const ours = new RegExp(`^${prefix}\\d{${width}}$`);
+  let last: string | undefined;
+  for (let skip = 0; !last; skip += PAGE) {
+    const page = await manager.find(CertificationEntity, {
+      where: { tier, number: Like(`${prefix}${'_'.repeat(width)}`) },
+      order: { number: 'DESC' },
+      select: { id: true, number: true },
+      skip,
+      take: PAGE,
+    });
+    last = page.find((c) => ours.test(c.number))?.number;
+    if (page.length < PAGE) break;
+  }
+  const serial = last ? Number(last.slice(prefix.length)) + 1 : 1;
+  if (String(serial).length > width)
+    throw conflict('CERTIFICATE_SERIALS_EXHAUSTED', `Every ${tier} number ${prefix}${'9'.repeat(width)} is issued`);
   return `${prefix}${String(serial).padStart(width, '0')}`;
 }
+
+const PAGE = 50;
