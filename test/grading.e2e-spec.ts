@@ -1,5 +1,6 @@
 import { EXAMPLE_FACTS, EXAMPLE_FILINGS } from './helpers/domain-example';
 import { createEnterprise } from './helpers/fixtures';
+import { GradingService } from '../src/grading/grading.service';
 import { waitForJob } from './helpers/jobs';
 import { bootTestApp, TestApp, userWithToken } from './helpers/test-app';
 
@@ -163,6 +164,22 @@ describe('indicators and grading', () => {
     expect((await t.http.get(`/api/enterprises/${other.id}/evaluation`, user.token)).statusCode).toBe(404);
     const manager = await userWithToken(t, 'manager');
     expect((await file(own.id, 2025, EXAMPLE_FILINGS[2025], manager.token)).statusCode).toBe(403);
+  });
+
+  it('marks a bulk regrade that fails as failed, with the reason, instead of running', async () => {
+    const district = `失败区${Date.now()}`;
+    await createEnterprise(t, { district });
+    const manager = await userWithToken(t, 'manager');
+    const grading = t.app.get(GradingService);
+    const spy = jest.spyOn(grading, 'regradeIn').mockRejectedValue(new Error('the database went away'));
+    try {
+      const started = await t.http.post('/api/grading/regrade', { district }, manager.token);
+      expect(started.statusCode).toBe(202);
+      const job = await waitForJob(t, started.json().jobId, manager.token);
+      expect(job).toMatchObject({ status: 'failed', error: 'the database went away' });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('versions the region overrides, records the version used, and re-grades in bulk as a job', async () => {

@@ -102,14 +102,9 @@ export class ImportProcessor {
   async run(data: Record<string, unknown>) {
     const record = await this.records.forHandler(String(data.jobRecordId));
     if (!record) return;
+    // Unexpected failures (the database went away) mark the record failed in JobRegistry; the queue tries again.
     try {
       await this.importFile(record);
-    } catch (error) {
-      // Unexpected (the database went away): say so on the record, and let the queue try again.
-      const message = error instanceof Error ? error.message : String(error);
-      await this.records.update(record.id, { status: 'failed', error: message }).catch(() => undefined);
-      this.logger.error({ err: error, job: record.id }, 'import failed');
-      throw error;
     } finally {
       this.relay.nudge();
     }

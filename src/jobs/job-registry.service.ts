@@ -1,7 +1,10 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { discoverMethods } from '../common/discover-methods';
 import { JOB_HANDLER } from './job-handler.decorator';
+import { JobRecordEntity } from './job-record.entity';
 import { JobContext } from './job-queue';
 import { declaredJobNames } from './job-names';
 
@@ -11,8 +14,10 @@ type Handler = (data: Record<string, unknown>, context: JobContext) => Promise<u
 @Injectable()
 export class JobRegistry implements OnModuleInit {
   private readonly handlers = new Map<string, Handler>();
+  private readonly logger = new Logger('jobs');
 
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
@@ -36,10 +41,27 @@ export class JobRegistry implements OnModuleInit {
     if (problems.length) throw new Error(`Job handler check failed:\n  ${problems.join('\n  ')}`);
   }
 
-  handle(name: string, data: Record<string, unknown>, context: JobContext) {
+  /**
+   * Runs a job's handler. A job a person started (`jobRecordId`) that throws is marked failed on its record with the
+   * message, whatever the handler was doing, so GET /api/jobs/:id never shows `running` for a job no one is running;
+   * the queue may still try it again, and the handler then marks it running.
+   */
+  async handle(name: string, data: Record<string, unknown>, context: JobContext) {
     const handler = this.handlers.get(name);
     if (!handler) throw new Error(`No handler for job ${name}`);
-    return handler(data, context);
+    try {
+      return await handler(data, context);
+    } catch (error) {
+      if (typeof data.jobRecordId === 'string') {
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.error({ err: error, job: data.jobRecordId, name }, 'job failed');
+        await this.dataSource
+          .getRepository(JobRecordEntity)
+          .update({ id: data.jobRecordId }, { status: 'failed', error: message, updatedAt: new Date() })
+          .catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   names() {

@@ -35,6 +35,7 @@ export function missingNumerator(a: Int, b: Int, f: IntFraction): bigint {
  * China raises all R&D too; new high-tech revenue raises total income).
  */
 export function missingPart(a: Int, b: Int, f: Fraction): bigint {
+  if (f.num >= f.den) throw new RangeError('missingPart needs a fraction below 1');
   const num = BigInt(f.num);
   const den = BigInt(f.den);
   return atLeastZero(ceilDivBig(num * big(b) - den * big(a), den - num));

@@ -151,6 +151,17 @@ describe('gap messages say how much is missing', () => {
     expect(gap(f, 'class_one_ip')?.messageZh).toBe('Ⅰ类知识产权 0 件，需达到 4 件：还差 4 件');
   });
 
+  it('a region requiring the whole revenue from the main business gets a sentence, not an amount', () => {
+    const f = { ...domainExampleFacts(), highTechCertificate: { issuedOn: '2025-01-01' } };
+    f.financials[1].mainBusinessRevenue = f.financials[1].revenue - 1_000;
+    const config = {
+      ...CN_2026_DEFAULT_CONFIG,
+      leader: { ...CN_2026_DEFAULT_CONFIG.leader, mainBusinessShareMin: 1 },
+    };
+    const found = evaluateCn2026(f, config).gaps.find((g) => g.code === 'main_business_share');
+    expect(found?.message).toMatch(/needs 100%: all revenue must come from the main business$/);
+  });
+
   it('every gap has an English and a Chinese sentence', () => {
     const f = {
       ...domainExampleFacts(),

@@ -343,6 +343,13 @@ function leaderText(c: Check, f: GradingFacts, d: Derived, rules: CompiledLeader
           `No revenue in ${y}: the main business share cannot reach ${req}`,
           `${y} 年营业收入为 0：主营业务收入占比无法达到 ${req}`,
         ];
+      // A region may require the whole revenue (a share of 1): then no amount of more main business revenue reaches
+      // it, only less of the rest (and missingPart would divide by zero).
+      if (rules.mainBusinessShare.num >= rules.mainBusinessShare.den)
+        return [
+          `Main business ${percent(c.actual as number)} of revenue in ${y}, needs ${req}: all revenue must come from the main business`,
+          `${y} 年主营业务收入占比 ${percent(c.actual as number)}，需达到 ${req}：营业收入须全部来自主营业务`,
+        ];
       const more = about(missingPart(L.mainBusinessRevenue ?? 0, L.revenue, rules.mainBusinessShare));
       return [
         `Main business ${percent(c.actual as number)} of revenue in ${y}, needs ${req}: about ${more} more main business revenue`,
