@@ -166,6 +166,25 @@ describe('indicators and grading', () => {
     expect((await file(own.id, 2025, EXAMPLE_FILINGS[2025], manager.token)).statusCode).toBe(403);
   });
 
+  it('colours a certified high-tech enterprise with no indicators on file green', async () => {
+    const e = await createEnterprise(t);
+    const recorded = await t.http.post(
+      `/api/enterprises/${e.id}/certifications`,
+      {
+        tier: 'high_tech',
+        number: `GR${new Date().getFullYear() - 1}35999001`,
+        issuedOn: `${new Date().getFullYear() - 1}-11-20`,
+      },
+      caseworker.token,
+    );
+    expect(recorded.statusCode).toBe(201);
+    await t.drainOutbox();
+    expect((await t.http.get(`/api/enterprises/${e.id}`, caseworker.token)).json()).toMatchObject({
+      tier: 'high_tech',
+      colour: 'green',
+    });
+  });
+
   it('marks a bulk regrade that fails as failed, with the reason, instead of running', async () => {
     const district = `失败区${Date.now()}`;
     await createEnterprise(t, { district });

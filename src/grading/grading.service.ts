@@ -26,7 +26,8 @@ export class GradingService {
 
   /**
    * Re-grades a batch of enterprises inside the caller's transaction: one read per table, the pure evaluation, one
-   * bulk write. An enterprise with no indicators on file is seed stock (orange) with no stored evaluation.
+   * bulk write. An enterprise with no indicators on file has no stored evaluation, and is seed stock (orange) unless
+   * it holds high-tech status (green by default: a certificate recorded from past records needs no indicators).
    */
   async regradeIn(manager: EntityManager, ids: string[], config?: VersionedRegionConfig, asOf = chinaToday()) {
     const rules = config ?? (await this.regionConfig.current(manager));
@@ -38,12 +39,14 @@ export class GradingService {
     const now = new Date();
     for (const input of await repository.load(ids)) {
       const facts = storedFacts(input.registeredOn, input.years, input.highTechIssuedOn, asOf);
+      const tier = (TIERS as readonly string[]).includes(input.state) ? (input.state as Tier) : undefined;
       if (!facts) {
         ungraded.push(input.id);
-        grades.push({ id: input.id, colour: 'orange', techSmeScore: null, gapCount: null });
+        const holding = { highTechIssuedOn: input.highTechIssuedOn, asOf };
+        const colour = ruleSet.colourWithoutIndicators(holding, rules.config, { tier });
+        grades.push({ id: input.id, colour, techSmeScore: null, gapCount: null });
         continue;
       }
-      const tier = (TIERS as readonly string[]).includes(input.state) ? (input.state as Tier) : undefined;
       const result = ruleSet.evaluate(facts, rules.config, { tier });
       evaluations.push({
         enterpriseId: input.id,

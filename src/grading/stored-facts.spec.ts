@@ -1,4 +1,4 @@
-import { evaluateCn2026 } from './rules/cn-2026';
+import { colourWithoutIndicators, evaluateCn2026 } from './rules/cn-2026';
 import { storedFacts } from './stored-facts';
 
 const base = {
@@ -55,6 +55,21 @@ describe('storedFacts', () => {
     const result = evaluateCn2026(facts);
     expect(result.techSme.score).toBe(74);
     expect(result.colour).toBe('red');
+  });
+
+  it('takes the financials of the last three accounting years only: a gap is not filled with older years', () => {
+    const gap = years.filter((y) => y.year !== 2024 && y.year !== 2023);
+    const facts = storedFacts('2019-04-01', gap as never, null, '2026-06-30')!;
+    expect(facts.financials.map((f) => f.year)).toEqual([2025]);
+  });
+
+  it('colours an enterprise with nothing on file green only while it holds high-tech status', () => {
+    const colour = (issuedOn: string | null, tier?: 'high_tech' | 'startup') =>
+      colourWithoutIndicators({ highTechIssuedOn: issuedOn, asOf: '2026-06-30' }, undefined, { tier });
+    expect(colour('2024-12-01')).toBe('green');
+    expect(colour(null, 'high_tech')).toBe('green');
+    expect(colour('2020-01-01')).toBe('orange');
+    expect(colour(null, 'startup')).toBe('orange');
   });
 
   it('passes the active high-tech certificate and answers null when nothing is on file', () => {

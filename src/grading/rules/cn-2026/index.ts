@@ -3,15 +3,15 @@
  * guideline) and the region-defined leader tier and colour grade. Pure: same facts, config and context, same result.
  */
 import type { RegionConfig } from '../region-config';
-import type { EvaluationContext, EvaluationResult, GradingFacts } from '../types';
+import type { Check, Colour, EvaluationContext, EvaluationResult, GradingFacts } from '../types';
 import { pickColour } from './colour.rules';
-import { derive } from './derived';
+import { certificateValidAt, derive } from './derived';
 import { buildGaps } from './gaps';
 import { growthPoints } from './growth.rules';
 import { evaluateTechSme } from './tech-sme.rules';
 import { evaluateHighTech } from './high-tech.rules';
 import { compileLeader, evaluateLeader } from './leader.rules';
-import { CN_2026_DEFAULT_CONFIG, RULE_SET_ID } from './params';
+import { CERTIFICATE_VALIDITY_YEARS, CN_2026_DEFAULT_CONFIG, RULE_SET_ID } from './params';
 
 export { CN_2026_DEFAULT_CONFIG, RULE_SET_ID as CN_2026_ID } from './params';
 
@@ -38,4 +38,28 @@ export function evaluateCn2026(
   });
   const gaps = buildGaps({ facts, d, techSme, highTech, leader, leaderRules });
   return { ruleSet: RULE_SET_ID, techSme, highTech, leader, colour, gaps };
+}
+
+/**
+ * The colour of an enterprise with no indicators on file: only whether it holds high-tech status is known (a
+ * certificate recorded from past records, or the tier). Every other condition counts as unmet here, not unknown: an
+ * unknown would let a "no condition unmet" rule (blue) match an enterprise nothing is known about.
+ */
+export function colourWithoutIndicators(
+  holding: { highTechIssuedOn: string | null; asOf: string },
+  config: RegionConfig = CN_2026_DEFAULT_CONFIG,
+  context?: EvaluationContext,
+): Colour {
+  const holdsCertificate = certificateValidAt(
+    holding.highTechIssuedOn ? { issuedOn: holding.highTechIssuedOn } : null,
+    holding.asOf,
+    CERTIFICATE_VALIDITY_YEARS,
+  );
+  const notKnown: Check[] = [{ code: 'indicators', status: 'unmet', actual: null, required: null }];
+  return pickColour(config.colours, {
+    holdsHighTech: holdsCertificate || context?.tier === 'high_tech' || context?.tier === 'leader',
+    techSmeEligible: false,
+    highTechChecks: notKnown,
+    leaderChecks: notKnown,
+  });
 }
