@@ -216,16 +216,17 @@ describe('bulk import (POST /api/imports)', () => {
       { uscc: good, name: 'Good Co', year: 2025, revenue: 1 }, // row 8: same USCC and year as row 2
       { uscc: other, name: 'Other Co', year: 2025 }, // row 9
       { uscc: good, name: 'Renamed Co', year: 2023 }, // row 10: another profile for the same USCC
+      { uscc: overStaffed, employees: 10, techStaff: 9 }, // row 11: row 6 corrected, the year row 6 did not take
     ]);
     const job = await importFile('mixed.csv', file, caseworker.token);
     expect(job.status).toBe('completed');
-    expect(job).toMatchObject({ total: 9, done: 9, failed: 6 });
+    expect(job).toMatchObject({ total: 10, done: 10, failed: 6 });
     expect(job.result).toMatchObject({
-      rows: 9,
-      accepted: 3,
+      rows: 10,
+      accepted: 4,
       rejected: 6,
-      enterprises: { created: 2, updated: 0, unchanged: 0 },
-      indicators: { created: 3, updated: 0, unchanged: 0 },
+      enterprises: { created: 3, updated: 0, unchanged: 0 },
+      indicators: { created: 4, updated: 0, unchanged: 0 },
     });
     expect(job.result.errorsTruncated).toBeUndefined();
     const errors = job.result.errors as { rowNumber: number; column: string; reason: string }[];
@@ -239,7 +240,8 @@ describe('bulk import (POST /api/imports)', () => {
     ]);
 
     // Nothing of a rejected row: not the enterprise, not the year.
-    for (const uscc of [badCheck, negative, overStaffed, tooEarly]) expect((await findByUscc(uscc)).total).toBe(0);
+    for (const uscc of [badCheck, negative, tooEarly]) expect((await findByUscc(uscc)).total).toBe(0);
+    expect((await findByUscc(overStaffed)).total).toBe(1);
     const [written] = (await findByUscc(good)).items;
     expect(written.name).toBe('Good Co');
     const years = (await t.http.get(`/api/enterprises/${written.id}/indicators`, t.adminToken)).json();

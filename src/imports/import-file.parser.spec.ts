@@ -9,7 +9,6 @@ import { IMPORT_COLUMNS } from './import-columns';
 import { ImportRow, ParsedImport, ParsedRow, parseImportFile } from './import-file.parser';
 
 const USCC = '91350100M000100Y43';
-const OTHER_USCC = makeUscc('91440106MA59C3L7K');
 
 /** The required columns with English headers, and one valid row for them. */
 const BASE: Record<string, string> = {
@@ -312,15 +311,6 @@ describe('parseImportFile: cells', () => {
     ];
     const rows = await rowsOf(parseImportFile(Buffer.from(text.join('\n')), 'csv'));
     expect(rows.map((r) => (r.ok ? r.row.rowNumber : r.rowNumber))).toEqual([3, 5]);
-  });
-
-  it('rejects a second row for the same USCC and year, naming the first', async () => {
-    const rows = await rowsOf(parseImportFile(csv([BASE, { ...BASE, uscc: OTHER_USCC }, BASE])));
-    expect(rows[2]).toEqual({
-      ok: false,
-      rowNumber: 4,
-      errors: [{ rowNumber: 4, column: 'year', reason: 'same USCC and year as row 2' }],
-    });
   });
 
   it('rejects a value beyond the last header by its column letter; a short row misses required cells', async () => {

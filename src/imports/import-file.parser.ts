@@ -179,7 +179,6 @@ async function* readRows(
   headerRow: number,
 ): AsyncGenerator<ParsedRow> {
   // USCC + year -> first row, so a second row for the same year is reported instead of silently winning.
-  const seen = new Map<string, number>();
   let last = headerRow;
   for (;;) {
     let next: IteratorResult<SheetRow>;
@@ -197,11 +196,11 @@ async function* readRows(
     if (next.done) return;
     last = next.value.rowNumber;
     if (isBlank(next.value.cells)) continue;
-    yield buildRow(next.value, layout, seen);
+    yield buildRow(next.value, layout);
   }
 }
 
-function buildRow({ rowNumber, cells }: SheetRow, layout: Layout, seen: Map<string, number>): ParsedRow {
+function buildRow({ rowNumber, cells }: SheetRow, layout: Layout): ParsedRow {
   const errors: RowError[] = [];
   const values = new Map<string, unknown>();
   const headerOf = new Map<string, string>();
@@ -237,15 +236,6 @@ function buildRow({ rowNumber, cells }: SheetRow, layout: Layout, seen: Map<stri
     }
   }
 
-  const uscc = values.get('enterprise.uscc');
-  const year = values.get('year');
-  if (uscc !== undefined && year !== undefined) {
-    const key = `${uscc}/${year}`;
-    const earlier = seen.get(key);
-    const column = headerOf.get('year')!;
-    if (earlier !== undefined) errors.push({ rowNumber, column, reason: `same USCC and year as row ${earlier}` });
-    else if (errors.length === 0) seen.set(key, rowNumber);
-  }
   if (errors.length) return { ok: false, rowNumber, errors };
 
   const row = { rowNumber, enterprise: {}, year: 0, indicators: {} };

@@ -101,12 +101,22 @@ function profileOf(enterprise: CreateEnterpriseDto): Profile {
  * One enterprise may take several rows (one per year), repeating its profile. If two rows disagree (another name, a
  * different founding date), writing both would leave whichever came last, and importing the file again would flip
  * the profile back and forth; so, as for two rows of the same year, the file must not decide silently: the later row
- * is rejected. An empty optional cell does not disagree (an upsert leaves that field as it is).
+ * is rejected. Both are checked against the rows written before, not every row read. An empty optional cell does not disagree (an upsert leaves that field as it is).
  */
 export class ProfileConsistency {
   private readonly seen = new Map<string, { rowNumber: number; profile: Profile }>();
+  /**
+   * Rows written, by USCC and year: a second row of the same year is rejected, naming the first. Only written rows
+   * count, so a rejected row does not take the year from a corrected copy of it further down.
+   */
+  private readonly years = new Map<string, number>();
 
   check(row: ValidRow, headers: Record<string, string>): RowError[] {
+    const first = this.years.get(`${row.enterprise.uscc}/${row.year}`);
+    if (first !== undefined)
+      return [
+        { rowNumber: row.rowNumber, column: columnOf('year', headers), reason: `same USCC and year as row ${first}` },
+      ];
     const earlier = this.seen.get(row.enterprise.uscc);
     if (!earlier) return [];
     const profile = profileOf(row.enterprise);
@@ -126,6 +136,7 @@ export class ProfileConsistency {
 
   /** Remembers the profile a written row gave (merged with what earlier rows gave). */
   accepted(row: ValidRow) {
+    this.years.set(`${row.enterprise.uscc}/${row.year}`, row.rowNumber);
     const earlier = this.seen.get(row.enterprise.uscc);
     const profile = profileOf(row.enterprise);
     if (!earlier) this.seen.set(row.enterprise.uscc, { rowNumber: row.rowNumber, profile });
