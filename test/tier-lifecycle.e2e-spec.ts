@@ -104,6 +104,16 @@ describe('tier lifecycle: certifications, revocations, bars and the daily sweep'
     expect(history.map((h: { kind: string }) => h.kind)).toEqual(['first', 'renewal']);
   });
 
+  it('takes past records oldest first, so the first recognition is the earliest (a later one is a renewal)', async () => {
+    const e = await createEnterprise(t);
+    expect((await record(e.id, 'high_tech', `${year - 1}-03-01`)).json().kind).toBe('first');
+    const older = await record(e.id, 'high_tech', `${year - 4}-05-01`);
+    expect(older.statusCode).toBe(409);
+    expect(older.json()).toMatchObject({ code: 'CERTIFICATE_OUT_OF_ORDER' });
+    const certs = (await t.http.get(`/api/enterprises/${e.id}/certifications`, caseworker.token)).json();
+    expect(certs.total).toBe(1);
+  });
+
   it('expires lapsed certifications on the sweep, falling back to the tier still held; a second run changes nothing', async () => {
     const e = await createEnterprise(t);
     await record(e.id, 'high_tech', `${year - 3}-12-21`); // valid until {year}-12-20

@@ -111,6 +111,16 @@ export class CertificationsService implements OnModuleInit {
     if (await manager.exists(CertificationEntity, { where: { tier: dto.tier, number: dto.number } }))
       throw conflict('CERTIFICATE_NUMBER_TAKEN', `${dto.tier} number ${dto.number} is already recorded`);
     const history = await manager.find(CertificationEntity, { where: { enterpriseId } });
+    // First recognition or renewal is decided when a certificate is recorded, and the pipeline's funnel and the
+    // subsidies (high_tech_first against high_tech_renewal) rest on it: an older certificate recorded after a newer
+    // one would leave the newer one marked first. Past records go in oldest first.
+    const newer = history.find((c) => c.tier === dto.tier && c.issuedOn > dto.issuedOn);
+    if (newer)
+      throw conflict(
+        'CERTIFICATE_OUT_OF_ORDER',
+        `${dto.tier} ${newer.number} issued on ${newer.issuedOn} is already recorded: record older certificates first`,
+        { number: newer.number, issuedOn: newer.issuedOn },
+      );
     const bar = barFor(history, dto.tier, dto.issuedOn);
     if (bar) throw barred(dto.tier, bar.until, bar.reason);
     const until = validUntil(dto.tier, dto.issuedOn, leaderYears);
