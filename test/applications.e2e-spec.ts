@@ -221,6 +221,26 @@ describe('certification applications and their review', () => {
     expect(await nextCertificateNumber(manager, 'leader', today, settings)).toBe(before);
   });
 
+  it('rejects a notice that ends after the enterprise has exited, instead of retrying it every day', async () => {
+    const { enterprise, user } = await applicant(t, cw);
+    const app = await expectOk(
+      await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'tech_sme' }, cw.token),
+    );
+    await expectOk(await event(t, app.id, { type: 'SUBMIT' }, user.token));
+    await expectOk(await event(t, app.id, { type: 'ACCEPT' }, cw.token));
+    const notice = await expectOk(await event(t, app.id, { type: 'PUBLISH_NOTICE' }, cw.token));
+    expect(
+      (await t.http.post(`/api/enterprises/${enterprise.id}/exit`, { reason: '迁出本区' }, cw.token)).statusCode,
+    ).toBe(200);
+    const after = await calendar.addWorkingDays(notice.noticeEndsOn, 1);
+    expect(await sweep.closeNotices(after)).toMatchObject({ recognised: 0, lapsed: 1 });
+    const done = await expectOk(await t.http.get(`/api/applications/${app.id}`, cw.token));
+    expect(done).toMatchObject({ state: 'rejected', lapse: { reason: 'enterprise_exited', on: after } });
+    expect(done.allowedEvents).toEqual([]);
+    expect((await t.http.get(`/api/enterprises/${enterprise.id}/certifications`, cw.token)).json().total).toBe(0);
+    expect(await sweep.closeNotices(after)).toMatchObject({ considered: 0 });
+  });
+
   it('refuses: illegal event 409, wrong role 403, not on the panel 403, another enterprise 404, stale version 409', async () => {
     const { enterprise, user } = await applicant(t, cw);
     const app = await expectOk(

@@ -52,6 +52,8 @@ export interface ApplicationContext {
   noticeEndsOn: string | null;
   returnReason: string | null;
   pinned: PinnedPolicy | null;
+  /** Set when the sweep rejected the application at the end of its notice (absent in snapshots written before). */
+  lapse?: { reason: LapseReason; on: string } | null;
 }
 
 type By = { by: string };
@@ -67,7 +69,14 @@ export type ApplicationEvent =
   | ({ type: 'DECIDE'; approve: boolean; reason: string; noticeEndsOn?: string; calibrationNote?: string } & By)
   | { type: 'OBJECT'; name: string; contact: string; reason: string; on: string }
   | ({ type: 'RESOLVE_OBJECTION'; upheld: boolean; reason: string } & By)
-  | { type: 'CLOSE_NOTICE'; on: string };
+  | { type: 'CLOSE_NOTICE'; on: string }
+  | { type: 'LAPSE'; reason: LapseReason; on: string };
+
+/**
+ * Why a notice that ended could not become a recognition: the enterprise left the region, or a bar (a fraud
+ * revocation) was imposed on the tier during the notice. The daily sweep then rejects it instead of retrying forever.
+ */
+export type LapseReason = 'enterprise_exited' | 'tier_barred';
 
 export const APPLICATION_MACHINE_ID = 'application';
 export const APPLICATION_MACHINE_VERSION = 1;
@@ -247,6 +256,13 @@ export const applicationMachine = setup({
     public_notice: {
       on: {
         OBJECT: { target: 'objection_review', actions: ['recordObjection', 'emitChanged'] },
+        LAPSE: {
+          target: 'rejected',
+          actions: [
+            assign({ lapse: ({ event }) => (event.type === 'LAPSE' ? { reason: event.reason, on: event.on } : null) }),
+            'emitChanged',
+          ],
+        },
         CLOSE_NOTICE: {
           guard: 'noOpenObjection',
           target: 'recognised',

@@ -35,11 +35,14 @@ const ROLES_FOR: Record<string, string[]> = {
   // 公示: anyone may object in writing under their real name, including other enterprises.
   OBJECT: ['enterprise', 'caseworker', 'reviewer', 'manager', 'admin'],
   RESOLVE_OBJECTION: ['manager'],
-  // Only the daily sweep closes a notice.
+  // Only the daily sweep closes a notice, or rejects one that can no longer become a recognition.
   CLOSE_NOTICE: ['system'],
+  LAPSE: ['system'],
 };
 
-export const CLIENT_EVENTS = Object.keys(ROLES_FOR).filter((t) => t !== 'CLOSE_NOTICE');
+/** Events only the system sends (never in a request, never in `allowedEvents`). */
+export const SYSTEM_EVENTS = Object.keys(ROLES_FOR).filter((t) => ROLES_FOR[t].includes('system'));
+export const CLIENT_EVENTS = Object.keys(ROLES_FOR).filter((t) => !SYSTEM_EVENTS.includes(t));
 
 export function refusal(type: string, actor: PolicyActor, subject: PolicySubject): Refusal | null {
   const roles = ROLES_FOR[type];

@@ -53,25 +53,30 @@ export class ApplicationsSweepProcessor {
     return this.closeNotices(chinaToday());
   }
 
-  /** Every notice whose last day is before `asOf` and has no open objection becomes a recognition. */
+  /**
+   * Every notice whose last day is before `asOf` and has no open objection becomes a recognition, or is rejected when
+   * the enterprise has exited or been barred from the tier meanwhile (`lapsed`).
+   */
   async closeNotices(asOf: string) {
     const due = await this.dataSource
       .getRepository(ApplicationEntity)
       .find({ where: { state: 'public_notice', noticeEndsOn: LessThan(asOf) }, order: { noticeEndsOn: 'ASC' } });
     let recognised = 0;
+    let lapsed = 0;
     for (const app of due) {
       const ctx = app.snapshot.context as ApplicationContext;
       if (ctx.objections.some((o) => !o.resolution)) continue;
       try {
-        await this.tx.run((manager) => this.applications.closeNotice(manager, app, asOf, SYSTEM_ACTOR));
-        recognised++;
+        const outcome = await this.tx.run((manager) => this.applications.closeNotice(manager, app, asOf, SYSTEM_ACTOR));
+        if (outcome === 'recognised') recognised++;
+        else lapsed++;
       } catch (error) {
-        // One application that cannot close (a bar imposed meanwhile, a race) must not stop the others.
+        // One application that cannot close (a race, the database) must not stop the others; the next sweep retries.
         this.logger.warn({ err: error, applicationId: app.id }, 'could not close notice');
       }
     }
     this.relay.nudge();
-    return { asOf, recognised, considered: due.length };
+    return { asOf, recognised, lapsed, considered: due.length };
   }
 
   @JobHandler(DEADLINE_REMINDER_SWEEP_JOB)

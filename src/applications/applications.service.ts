@@ -32,8 +32,9 @@ import {
   APPLICATION_MACHINE_VERSION,
   ApplicationContext,
   applicationMachine,
+  type LapseReason,
 } from './application.machine';
-import { refusal } from './application.policy';
+import { refusal, SYSTEM_EVENTS } from './application.policy';
 import { nextCertificateNumber } from './certificate-numbers';
 
 /** The bureau's own officers see an application whole; reviewers and enterprises see parts of it (`view`). */
@@ -258,7 +259,33 @@ export class ApplicationsService implements OnModuleInit {
    * Closes a notice whose 10 working days have passed with no open objection (the daily sweep): the application is
    * recognised, a certificate number is issued, and the tier machine receives RECOGNISED (first or renewal).
    */
-  async closeNotice(manager: EntityManager, app: ApplicationEntity, asOf: string, actor: Actor) {
+  async closeNotice(
+    manager: EntityManager,
+    app: ApplicationEntity,
+    asOf: string,
+    actor: Actor,
+  ): Promise<'recognised' | LapseReason> {
+    const lapse = await this.lapseReason(manager, app, asOf);
+    if (lapse) {
+      await this.transitions.applyIn(manager, {
+        machineId: APPLICATION_MACHINE_ID,
+        entityId: app.id,
+        event: { type: 'LAPSE', reason: lapse, on: asOf },
+        actor,
+        expectedVersion: app.version,
+        writes: async (next) => {
+          const current = await manager.find(ApplicationDeadlineEntity, { where: { applicationId: app.id } });
+          const deadlines = new ApplicationDeadlines(manager, this.calendar, this.settings);
+          const { rows = [] } = ApplicationDeadlines.writes(
+            await deadlines.plan(app.id, current, 'LAPSE', next.to, asOf),
+          );
+          return {
+            rows: [...rows, ...this.notify(app, 'LAPSE', next.to, next.snapshot.context as ApplicationContext)],
+          };
+        },
+      });
+      return lapse;
+    }
     await this.transitions.applyIn(manager, {
       machineId: APPLICATION_MACHINE_ID,
       entityId: app.id,
@@ -293,6 +320,18 @@ export class ApplicationsService implements OnModuleInit {
         );
       },
     });
+    return 'recognised';
+  }
+
+  /** Why a notice that ended can no longer become a recognition (the enterprise exited, a bar came meanwhile). */
+  private async lapseReason(manager: EntityManager, app: ApplicationEntity, asOf: string): Promise<LapseReason | null> {
+    const enterprise = await manager.findOne(EnterpriseEntity, {
+      where: { id: app.enterpriseId },
+      select: { id: true, state: true },
+    });
+    if (!enterprise || enterprise.state === 'exited') return 'enterprise_exited';
+    const history = await this.certifications.historyIn(manager, app.enterpriseId);
+    return barFor(history, app.targetTier, asOf) ? 'tier_barred' : null;
   }
 
   async list(query: ListApplicationsQueryDto, actor: Actor): Promise<Page<ReturnType<ApplicationsService['summary']>>> {
@@ -386,6 +425,7 @@ export class ApplicationsService implements OnModuleInit {
       result: ctx.result && (staff ? ctx.result : { ...ctx.result, totals: {}, flagged: [] }),
       decision: ctx.decision,
       returnReason: ctx.returnReason,
+      lapse: ctx.lapse ?? null,
       objections: staff
         ? ctx.objections
         : ctx.objections.map((o) => ({ reason: o.reason, on: o.on, resolution: o.resolution })),
@@ -410,7 +450,7 @@ export class ApplicationsService implements OnModuleInit {
     const types =
       eventTypes ??
       eventTypesFrom(this.machines.get(APPLICATION_MACHINE_ID).machine.resolveState(app.snapshot as never));
-    return types.filter((type) => type !== 'CLOSE_NOTICE' && !refusal(type, actor, this.subject(app)));
+    return types.filter((type) => !SYSTEM_EVENTS.includes(type) && !refusal(type, actor, this.subject(app)));
   }
 
   /** The application and its deadlines: one prepared statement, the first read of every event. */
@@ -448,6 +488,7 @@ export class ApplicationsService implements OnModuleInit {
       add({ enterpriseId: app.enterpriseId }, 'application.returned', { reason: ctx.returnReason });
     if (type === 'DECIDE' || (type === 'RESOLVE_OBJECTION' && to === 'rejected'))
       add({ enterpriseId: app.enterpriseId }, 'application.decided', { decision: ctx.decision });
+    if (type === 'LAPSE') add({ enterpriseId: app.enterpriseId }, 'application.decided', { lapse: ctx.lapse });
     if (type === 'SUBMIT')
       add({ userIds: [app.assigneeId], roles: app.assigneeId ? [] : ['caseworker'] }, 'application.submitted');
     if (type === 'DRAW_PANEL' || type === 'DECLINE')
