@@ -257,7 +257,8 @@ export class ApplicationsService implements OnModuleInit {
 
   /**
    * Closes a notice whose 10 working days have passed with no open objection (the daily sweep): the application is
-   * recognised, a certificate number is issued, and the tier machine receives RECOGNISED (first or renewal).
+   * recognised, a certificate number is issued, and the tier machine receives RECOGNISED (first or renewal). When the
+   * enterprise has exited or been barred from the tier meanwhile, it is rejected instead (LAPSE) and the enterprise told.
    */
   async closeNotice(
     manager: EntityManager,
@@ -266,61 +267,47 @@ export class ApplicationsService implements OnModuleInit {
     actor: Actor,
   ): Promise<'recognised' | LapseReason> {
     const lapse = await this.lapseReason(manager, app, asOf);
-    if (lapse) {
-      await this.transitions.applyIn(manager, {
-        machineId: APPLICATION_MACHINE_ID,
-        entityId: app.id,
-        event: { type: 'LAPSE', reason: lapse, on: asOf },
-        actor,
-        expectedVersion: app.version,
-        writes: async (next) => {
-          const current = await manager.find(ApplicationDeadlineEntity, { where: { applicationId: app.id } });
-          const deadlines = new ApplicationDeadlines(manager, this.calendar, this.settings);
-          const { rows = [] } = ApplicationDeadlines.writes(
-            await deadlines.plan(app.id, current, 'LAPSE', next.to, asOf),
-          );
-          return {
-            rows: [...rows, ...this.notify(app, 'LAPSE', next.to, next.snapshot.context as ApplicationContext)],
-          };
-        },
-      });
-      return lapse;
-    }
+    const event = lapse
+      ? { type: 'LAPSE' as const, reason: lapse, on: asOf }
+      : { type: 'CLOSE_NOTICE' as const, on: asOf };
     await this.transitions.applyIn(manager, {
       machineId: APPLICATION_MACHINE_ID,
       entityId: app.id,
-      event: { type: 'CLOSE_NOTICE', on: asOf },
+      event,
       actor,
       expectedVersion: app.version,
       writes: async (next) => {
         const current = await manager.find(ApplicationDeadlineEntity, { where: { applicationId: app.id } });
         const deadlines = new ApplicationDeadlines(manager, this.calendar, this.settings);
-        return ApplicationDeadlines.writes(await deadlines.plan(app.id, current, 'CLOSE_NOTICE', next.to, asOf));
-      },
-      alsoWrite: async (m) => {
-        const number = await nextCertificateNumber(m, app.targetTier, asOf, this.settings);
-        const certification = await this.certifications.issueIn(
-          m,
-          app.enterpriseId,
-          { tier: app.targetTier, number, issuedOn: asOf },
-          app.id,
-          actor,
+        const { rows = [] } = ApplicationDeadlines.writes(
+          await deadlines.plan(app.id, current, event.type, next.to, asOf),
         );
-        await m.update(ApplicationEntity, { id: app.id }, { certificationId: certification.id });
-        await this.notifications.notifyIn(
-          m,
-          { enterpriseId: app.enterpriseId, userIds: [app.assigneeId] },
-          'application.recognised',
-          `application:${app.id}:recognised`,
-          {
-            applicationId: app.id,
-            targetTier: app.targetTier,
-            certificateNumber: number,
-          },
-        );
+        const ctx = next.snapshot.context as ApplicationContext;
+        return { rows: [...rows, ...this.notify(app, event.type, next.to, ctx)] };
       },
+      alsoWrite: lapse ? undefined : (m) => this.issueCertificate(m, app, asOf, actor),
     });
-    return 'recognised';
+    return lapse ?? 'recognised';
+  }
+
+  /** The certificate a closed notice earns, in the transition's transaction, and the enterprise told its number. */
+  private async issueCertificate(manager: EntityManager, app: ApplicationEntity, asOf: string, actor: Actor) {
+    const number = await nextCertificateNumber(manager, app.targetTier, asOf, this.settings);
+    const certification = await this.certifications.issueIn(
+      manager,
+      app.enterpriseId,
+      { tier: app.targetTier, number, issuedOn: asOf },
+      app.id,
+      actor,
+    );
+    await manager.update(ApplicationEntity, { id: app.id }, { certificationId: certification.id });
+    await this.notifications.notifyIn(
+      manager,
+      { enterpriseId: app.enterpriseId, userIds: [app.assigneeId] },
+      'application.recognised',
+      `application:${app.id}:recognised`,
+      { applicationId: app.id, targetTier: app.targetTier, certificateNumber: number },
+    );
   }
 
   /** Why a notice that ended can no longer become a recognition (the enterprise exited, a bar came meanwhile). */
