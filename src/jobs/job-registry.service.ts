@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { discoverMethods } from '../common/discover-methods';
+import { TransactionRunner } from '../database/transaction-runner';
 import { JOB_HANDLER } from './job-handler.decorator';
 import { JobRecordEntity } from './job-record.entity';
 import { JobContext } from './job-queue';
@@ -17,7 +16,7 @@ export class JobRegistry implements OnModuleInit {
   private readonly logger = new Logger('jobs');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
@@ -55,9 +54,15 @@ export class JobRegistry implements OnModuleInit {
       if (typeof data.jobRecordId === 'string') {
         const message = error instanceof Error ? error.message : String(error);
         this.logger.error({ err: error, job: data.jobRecordId, name }, 'job failed');
-        await this.dataSource
-          .getRepository(JobRecordEntity)
-          .update({ id: data.jobRecordId }, { status: 'failed', error: message, updatedAt: new Date() })
+        // A statement that stands alone: on SQLite it must not land inside another request's open transaction.
+        await this.tx
+          .readThenWrite((m) =>
+            m.update(
+              JobRecordEntity,
+              { id: data.jobRecordId },
+              { status: 'failed', error: message, updatedAt: new Date() },
+            ),
+          )
           .catch(() => undefined);
       }
       throw error;
