@@ -38,10 +38,7 @@ export function storedFacts(
   // The last three accounting years (近三个会计年度) before the newest filed, not the newest three rows on file: a
   // year missing in between leaves the window short rather than reaching back to older years.
   const newest = Math.max(...years.map((y) => y.year));
-  const latest = years
-    .filter((y) => y.year > newest - MAX_YEARS)
-    .sort((a, b) => b.year - a.year)
-    .slice(0, MAX_YEARS);
+  const latest = years.filter((y) => y.year > newest - MAX_YEARS).sort((a, b) => b.year - a.year);
   const d = latest[0].data;
   const facts: GradingFacts = {
     asOf,

@@ -35,6 +35,17 @@ export function certificateValidAt(cert: HighTechCertificate | null, asOf: strin
   return toDayNumber(cert.issuedOn) <= asOfDay && asOfDay < addYearsDayNumber(cert.issuedOn, years);
 }
 
+/** High-tech status held on `asOf`: a valid certificate, or the tier high_tech or leader (`Derived.holdsHighTech`). */
+export function holdsHighTechStatus(
+  cert: HighTechCertificate | null,
+  asOf: string,
+  context?: EvaluationContext,
+): { holdsCertificate: boolean; holdsHighTech: boolean } {
+  const holdsCertificate = certificateValidAt(cert, asOf, CERTIFICATE_VALIDITY_YEARS);
+  const tier = context?.tier;
+  return { holdsCertificate, holdsHighTech: holdsCertificate || tier === 'high_tech' || tier === 'leader' };
+}
+
 export function derive(facts: GradingFacts, context?: EvaluationContext): Derived {
   const fin = facts.financials;
   // Precondition, not a business outcome: the DTO requires 1 to 3 years, and a stored enterprise is graded only once
@@ -55,8 +66,7 @@ export function derive(facts: GradingFacts, context?: EvaluationContext): Derive
     sumRd = addExact(sumRd, f.rdExpense);
     sumDomesticRd = addExact(sumDomesticRd, f.domesticRdExpense);
   }
-  const holdsCertificate = certificateValidAt(facts.highTechCertificate, facts.asOf, CERTIFICATE_VALIDITY_YEARS);
-  const tier = context?.tier;
+  const { holdsCertificate, holdsHighTech } = holdsHighTechStatus(facts.highTechCertificate, facts.asOf, context);
   return {
     latest,
     prev,
@@ -66,6 +76,6 @@ export function derive(facts: GradingFacts, context?: EvaluationContext): Derive
     sumRd,
     sumDomesticRd,
     holdsCertificate,
-    holdsHighTech: holdsCertificate || tier === 'high_tech' || tier === 'leader',
+    holdsHighTech,
   };
 }

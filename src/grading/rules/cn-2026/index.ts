@@ -5,13 +5,13 @@
 import type { RegionConfig } from '../region-config';
 import type { Check, Colour, EvaluationContext, EvaluationResult, GradingFacts } from '../types';
 import { pickColour } from './colour.rules';
-import { certificateValidAt, derive } from './derived';
+import { derive, holdsHighTechStatus } from './derived';
 import { buildGaps } from './gaps';
 import { growthPoints } from './growth.rules';
 import { evaluateTechSme } from './tech-sme.rules';
 import { evaluateHighTech } from './high-tech.rules';
 import { compileLeader, evaluateLeader } from './leader.rules';
-import { CERTIFICATE_VALIDITY_YEARS, CN_2026_DEFAULT_CONFIG, RULE_SET_ID } from './params';
+import { CN_2026_DEFAULT_CONFIG, RULE_SET_ID } from './params';
 
 export { CN_2026_DEFAULT_CONFIG, RULE_SET_ID as CN_2026_ID } from './params';
 
@@ -50,14 +50,10 @@ export function colourWithoutIndicators(
   config: RegionConfig = CN_2026_DEFAULT_CONFIG,
   context?: EvaluationContext,
 ): Colour {
-  const holdsCertificate = certificateValidAt(
-    holding.highTechIssuedOn ? { issuedOn: holding.highTechIssuedOn } : null,
-    holding.asOf,
-    CERTIFICATE_VALIDITY_YEARS,
-  );
+  const certificate = holding.highTechIssuedOn ? { issuedOn: holding.highTechIssuedOn } : null;
   const notKnown: Check[] = [{ code: 'indicators', status: 'unmet', actual: null, required: null }];
   return pickColour(config.colours, {
-    holdsHighTech: holdsCertificate || context?.tier === 'high_tech' || context?.tier === 'leader',
+    holdsHighTech: holdsHighTechStatus(certificate, holding.asOf, context).holdsHighTech,
     techSmeEligible: false,
     highTechChecks: notKnown,
     leaderChecks: notKnown,
