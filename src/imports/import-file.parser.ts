@@ -178,7 +178,6 @@ async function* readRows(
   layout: Layout,
   headerRow: number,
 ): AsyncGenerator<ParsedRow> {
-  // USCC + year -> first row, so a second row for the same year is reported instead of silently winning.
   let last = headerRow;
   for (;;) {
     let next: IteratorResult<SheetRow>;

@@ -101,7 +101,8 @@ function profileOf(enterprise: CreateEnterpriseDto): Profile {
  * One enterprise may take several rows (one per year), repeating its profile. If two rows disagree (another name, a
  * different founding date), writing both would leave whichever came last, and importing the file again would flip
  * the profile back and forth; so, as for two rows of the same year, the file must not decide silently: the later row
- * is rejected. Both are checked against the rows written before, not every row read. An empty optional cell does not disagree (an upsert leaves that field as it is).
+ * is rejected. Both are checked against the rows written before, not every row read. An empty optional cell does not
+ * disagree (an upsert leaves that field as it is).
  */
 export class ProfileConsistency {
   private readonly seen = new Map<string, { rowNumber: number; profile: Profile }>();

@@ -152,13 +152,10 @@ export class ProgrammesService implements OnApplicationBootstrap {
       // A closed version of this code and period may still hold reservations for its unpaid grants: the new version
       // holds the budget now, so it takes them over, as an edit's new version does (a release then lands where
       // the amount was counted, and the new budget cannot be overspent by grants it never saw). Locked first, so
-      // two creations behind one closed version take turns, and the second finds the first's.
+      // two creations behind one closed version take turns, and the second's check below finds the first's row.
       const previous = await this.ledger.holder(manager, dto.code, dto.period);
       if (
-        (previous && previous.status !== 'closed') ||
-        (await manager.exists(ProgrammeEntity, {
-          where: { code: dto.code, period: dto.period, status: Not('closed') },
-        }))
+        await manager.exists(ProgrammeEntity, { where: { code: dto.code, period: dto.period, status: Not('closed') } })
       )
         throw conflict(
           'PROGRAMME_EXISTS',
