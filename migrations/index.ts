@@ -12,6 +12,7 @@ import { PipelineYearCounts1763700010000 } from './1763700010000-pipeline-year-c
 import { DeadlineReminders1763700011000 } from './1763700011000-deadline-reminders';
 import { DistrictMoveEarlyExit1763700012000 } from './1763700012000-district-move-early-exit';
 import { DropApplicationsCreatedIndex1763700013000 } from './1763700013000-drop-applications-created-index';
+import { TargetSetVersions1763700014000 } from './1763700014000-target-set-versions';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS = [
   DeadlineReminders1763700011000,
   DistrictMoveEarlyExit1763700012000,
   DropApplicationsCreatedIndex1763700013000,
+  TargetSetVersions1763700014000,
 ];

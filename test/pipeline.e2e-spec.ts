@@ -283,6 +283,32 @@ describe('pipeline: summary, candidates, targets', () => {
     ).toBe(true);
   });
 
+  it("refuses a stale copy of the year's targets (If-Match) instead of silently removing another manager's", async () => {
+    const year = new Date().getFullYear() + 2;
+    const [m1, m2] = [await userWithToken(t, 'manager'), await userWithToken(t, 'manager')];
+    const put = (targets: unknown[], token: string, ifMatch?: string) =>
+      t.http.put(`/api/targets/${year}`, { targets }, token, ifMatch === undefined ? {} : { 'if-match': ifMatch });
+    const a = { district: '思明区', metric: 'new_high_tech', value: 3 };
+    const b = { district: '湖里区', metric: 'new_tech_sme', value: 8 };
+    expect((await ok(await t.http.get(`/api/targets/${year}`, m1.token))).version).toBe(0);
+    // Two first saves of an empty year: the second one loaded version 0 too and is refused.
+    expect((await ok(await put([a], m1.token, '0'))).version).toBe(1);
+    const late = await put([b], m2.token, '0');
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ code: 'STALE_VERSION', version: 1 });
+    // Loaded at 1, m2 adds b; m1's copy (still at 1, without b) would remove it: 409, and b is kept.
+    expect((await ok(await put([a, b], m2.token, '"1"'))).version).toBe(2);
+    expect((await put([{ ...a, value: 4 }], m1.token, '1')).statusCode).toBe(409);
+    const now = await ok(await t.http.get(`/api/targets/${year}`, m1.token));
+    expect(now.items.map((i: any) => i.district)).toEqual(['湖里区', '思明区']);
+    // The same set again changes nothing and keeps the version; emptying the set still counts.
+    expect((await ok(await put([a, b], m1.token, '2'))).version).toBe(2);
+    expect(await ok(await put([], m1.token, '2'))).toMatchObject({ version: 3, total: 0, changed: 2 });
+    expect((await put([a], m1.token, 'v3')).json().fields[0].field).toBe('If-Match');
+    // Without If-Match the PUT still replaces the set (the published contract), and the version moves on.
+    expect((await ok(await put([a], m2.token))).version).toBe(4);
+  });
+
   it('sets targets idempotently with an audit trail, and reports progress with exact actuals and projections', async () => {
     const d = unique('目标区');
     // new_high_tech: first recognised this year (counts), first recognised last year (does not).
@@ -348,6 +374,7 @@ describe('pipeline: summary, candidates, targets', () => {
       `grants_amount:${d}:1000000`,
     ]);
     expect(got.items[0]).toMatchObject({ updatedBy: manager.id });
+    expect(got.version).toBe(1);
 
     const bad = async (body: unknown) => (await t.http.put(`/api/targets/${year}`, body, manager.token)).json();
     expect((await bad({ targets: [targets[0], { ...targets[0], value: 9 }] })).fields[0].field).toBe('targets.1');

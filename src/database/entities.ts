@@ -13,7 +13,7 @@ import { AnnualIndicatorsEntity } from '../indicators/annual-indicators.entity';
 import { JobRecordEntity } from '../jobs/job-record.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
-import { TargetEntity } from '../pipeline/target.entity';
+import { TargetEntity, TargetSetEntity } from '../pipeline/target.entity';
 import { GrantEntity } from '../subsidies/grant.entity';
 import { ProgrammeEntity } from '../subsidies/programme.entity';
 import { UserEntity } from '../users/user.entity';
@@ -39,4 +39,5 @@ export const ALL_ENTITIES = [
   ...APPLICATION_ENTITIES,
   ...CASEWORK_ENTITIES,
   TargetEntity,
+  TargetSetEntity,
 ];

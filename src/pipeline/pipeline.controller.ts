@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { versionFromIfMatch } from '../common/if-match';
 import {
   CandidatesQueryDto,
   ParseTargetYearPipe,
@@ -43,15 +44,19 @@ export class PipelineController {
 export class TargetsController {
   constructor(private readonly targets: TargetsService) {}
 
-  /** Sets the year's targets (指标任务): the body is the complete set; idempotent; every change is audited. */
+  /**
+   * Sets the year's targets (指标任务): the body is the complete set; idempotent; every change is audited.
+   * `If-Match: <version>` (from GET; 0 for a year without targets) turns a set changed meanwhile into 409 STALE_VERSION.
+   */
   @Put(':year')
   @Roles('manager')
   put(
     @Param('year', new ParseTargetYearPipe()) year: number,
     @Body() dto: PutTargetsDto,
     @CurrentActor() actor: Actor,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.targets.put(year, dto, actor);
+    return this.targets.put(year, dto, actor, versionFromIfMatch(ifMatch, 0));
   }
 
   @Get(':year')

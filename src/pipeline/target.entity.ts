@@ -31,3 +31,19 @@ export class TargetEntity {
   @Column({ name: 'updated_at' })
   updatedAt: Date;
 }
+
+/** The version of a year's whole set of targets (one row per year, kept when the set is emptied): `If-Match` on PUT. */
+@Entity('target_sets')
+export class TargetSetEntity {
+  @PrimaryColumn({ type: 'integer' })
+  year: number;
+
+  @Column({ type: 'integer' })
+  version: number;
+
+  @Column({ name: 'updated_by', type: 'varchar', length: 36, nullable: true })
+  updatedBy: string | null;
+
+  @Column({ name: 'updated_at' })
+  updatedAt: Date;
+}

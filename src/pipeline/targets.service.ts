@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
-import { validationFailed } from '../common/domain-error';
+import { conflict, validationFailed } from '../common/domain-error';
 import type { FieldError } from '../common/field-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { chinaToday } from '../grading/dto/grading-facts.dto';
@@ -20,7 +20,7 @@ import {
 } from './pipeline.rules';
 import { num, PipelineSql } from './pipeline-sql';
 import { instantRange } from './report-period';
-import { TargetEntity } from './target.entity';
+import { TargetEntity, TargetSetEntity } from './target.entity';
 
 /** Per metric, per district: a figure. A region-wide (`*`) figure is the sum over districts. */
 export type DistrictFigures = Record<TargetMetric, Map<string, number>>;
@@ -62,17 +62,23 @@ export class TargetsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
+  /** The year's targets and the set's `version` (0 while the year has never had any): send it back as `If-Match`. */
   async list(year: number) {
-    const rows = await this.dataSource.getRepository(TargetEntity).find({ where: { year } });
+    const [rows, set] = await Promise.all([
+      this.dataSource.getRepository(TargetEntity).find({ where: { year } }),
+      this.dataSource.getRepository(TargetSetEntity).findOneBy({ year }),
+    ]);
     const items = rows.sort(byMetricThenDistrict).map(view);
-    return { year, items, total: items.length };
+    return { year, version: set?.version ?? 0, items, total: items.length };
   }
 
   /**
    * Replaces the year's targets by the given set (PUT semantics: a target left out is removed). Only real changes are
-   * written and audited (`targets` / year), so sending the same set again changes nothing.
+   * written and audited (`targets` / year), so sending the same set again changes nothing and keeps the version.
+   * `expectedVersion` (If-Match): the version the editor loaded; a set changed since is 409 STALE_VERSION, because
+   * replacing it with a stale copy would silently undo another manager's changes.
    */
-  async put(year: number, dto: PutTargetsDto, actor: Actor) {
+  async put(year: number, dto: PutTargetsDto, actor: Actor, expectedVersion?: number) {
     const fields: FieldError[] = [];
     const seen = new Map<string, number>();
     dto.targets.forEach((t, i) => {
@@ -90,6 +96,12 @@ export class TargetsService {
 
     const changed = await this.tx.run(async (manager) => {
       if (this.tx.isPostgres) await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [TARGETS_LOCK, year]);
+      const set = await manager.findOneBy(TargetSetEntity, { year });
+      const version = set?.version ?? 0;
+      if (expectedVersion !== undefined && expectedVersion !== version)
+        throw conflict('STALE_VERSION', `the targets of ${year} are at version ${version}, not ${expectedVersion}`, {
+          version,
+        });
       const existing = await manager.find(TargetEntity, { where: { year } });
       const current = new Map(existing.map((t) => [`${t.district}\u0000${t.metric}`, t]));
       const now = new Date();
@@ -134,6 +146,8 @@ export class TargetsService {
         await audit(old.district, old.metric, old.value, null);
         count++;
       }
+      if (count)
+        await manager.save(TargetSetEntity, { year, version: version + 1, updatedBy: actor.id, updatedAt: now });
       return count;
     });
     return { ...(await this.list(year)), changed };

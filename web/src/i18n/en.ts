@@ -59,6 +59,7 @@ export const en: Record<keyof typeof zh, string> = {
   'error.actionFailed': 'That did not work',
   'error.fieldsRejected': 'Some fields were rejected; correct them and try again',
   'error.loadFailed': 'Could not load',
+  'error.staleVersion': 'Someone else changed this meanwhile: reload, then make your change on the latest version and save again',
   'error.network': 'Cannot reach the server; check the network and retry',
   'error.pageNotFound': 'Page not found',
   'error.forbidden': 'You may not see this',

@@ -57,6 +57,7 @@ export const zh = {
   'error.actionFailed': '操作未成功',
   'error.fieldsRejected': '以下内容未通过校验，请修改后重试',
   'error.loadFailed': '加载失败',
+  'error.staleVersion': '内容已被他人修改：请刷新页面，在最新内容上重新修改后再保存',
   'error.network': '无法连接服务器，请检查网络后重试',
   'error.pageNotFound': '页面不存在',
   'error.forbidden': '您无权查看此内容',

@@ -22,15 +22,23 @@ export function TargetsEditor({ year, onSaved }: { year: number; onSaved: () => 
   const [form] = Form.useForm<{ targets: Target[] }>();
   const current = useQuery({
     queryKey: ['targets', 'list', year],
-    queryFn: () => api.get<{ items: Target[] }>(`/api/targets/${year}`),
+    queryFn: () => api.get<{ version: number; items: Target[] }>(`/api/targets/${year}`),
   });
   useEffect(() => {
     if (current.data) form.setFieldsValue({ targets: current.data.items.map(({ district, metric, value }) => ({ district, metric, value })) });
   }, [current.data, form]);
   const save = useMutation({
+    // The version the form was loaded at: a set saved by someone else meanwhile answers 409 instead of being replaced.
     mutationFn: (v: { targets: Target[] }) =>
-      api.put(`/api/targets/${year}`, { targets: (v.targets ?? []).map((x) => ({ ...x, district: x.district.trim() })) }),
-    onSuccess: onSaved,
+      api.put(
+        `/api/targets/${year}`,
+        { targets: (v.targets ?? []).map((x) => ({ ...x, district: x.district.trim() })) },
+        current.data ? { 'if-match': String(current.data.version) } : undefined,
+      ),
+    onSuccess: () => {
+      void current.refetch();
+      onSaved();
+    },
     onError: (e) => applyApiError(form, e),
   });
   return (
