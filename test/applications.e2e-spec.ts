@@ -271,6 +271,9 @@ describe('certification applications and their review', () => {
     expect((await event(t, app.id, { type: 'SUBMIT', expectedVersion: 9 }, user.token)).json().code).toBe(
       'STALE_VERSION',
     );
+    const nullVersion = await event(t, app.id, { type: 'SUBMIT', expectedVersion: null }, user.token);
+    expect(nullVersion.statusCode).toBe(400);
+    expect(nullVersion.json().fields[0].field).toBe('expectedVersion');
     const bad = await event(t, app.id, { type: 'SUBMIT', ip: 3 }, user.token);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().fields[0].field).toBe('ip');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EXAMPLE_FACTS, EXAMPLE_FILINGS } from './helpers/domain-example';
 import { createEnterprise } from './helpers/fixtures';
 import { GradingService } from '../src/grading/grading.service';
@@ -153,6 +154,9 @@ describe('indicators and grading', () => {
       expect(res.json().fields.map((f: { field: string }) => f.field)).toContain(field);
     }
     expect((await t.http.get(`/api/enterprises/${e.id}/indicators`, caseworker.token)).json().total).toBe(0);
+    // An enterprise that does not exist has no empty list of indicators: it is not there.
+    const missing = await t.http.get(`/api/enterprises/${randomUUID()}/indicators`, caseworker.token);
+    expect(missing.statusCode).toBe(404);
   });
 
   it('lets an enterprise file its own indicators only', async () => {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
+import { OptionalNotNull } from '../common/optional-not-null';
 import { PageQueryDto } from '../common/pagination.dto';
 import { APPLICATION_STATES } from './application.machine';
 import { CLIENT_EVENTS } from './application.policy';
@@ -45,7 +46,7 @@ export class ApplicationEventDto {
 
   /** The version the sender saw; a newer application answers 409 instead of acting on stale information. */
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;

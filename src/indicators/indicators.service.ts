@@ -133,10 +133,13 @@ export class IndicatorsService {
     return { created: !existing, changed: true, view: toIndicatorsView(row) };
   }
 
+  /** Every filed year, newest first; an enterprise that does not exist is a 404, not an empty list. */
   async list(enterpriseId: string) {
     const rows = await this.dataSource
       .getRepository(AnnualIndicatorsEntity)
       .find({ where: { enterpriseId }, order: { year: 'DESC' } });
+    if (!rows.length && !(await this.dataSource.getRepository(EnterpriseEntity).existsBy({ id: enterpriseId })))
+      throw notFound('enterprise', enterpriseId);
     return { items: rows.map(toIndicatorsView), total: rows.length };
   }
 
