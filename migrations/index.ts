@@ -13,6 +13,7 @@ import { DeadlineReminders1763700011000 } from './1763700011000-deadline-reminde
 import { DistrictMoveEarlyExit1763700012000 } from './1763700012000-district-move-early-exit';
 import { DropApplicationsCreatedIndex1763700013000 } from './1763700013000-drop-applications-created-index';
 import { TargetSetVersions1763700014000 } from './1763700014000-target-set-versions';
+import { UsernamesCaseInsensitive1763700015000 } from './1763700015000-usernames-case-insensitive';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const ALL_MIGRATIONS = [
   DistrictMoveEarlyExit1763700012000,
   DropApplicationsCreatedIndex1763700013000,
   TargetSetVersions1763700014000,
+  UsernamesCaseInsensitive1763700015000,
 ];

@@ -151,6 +151,21 @@ describe('foundation: service, auth, users, audit', () => {
     );
     expect(dup.statusCode).toBe(409);
     expect(dup.json().code).toBe('USERNAME_TAKEN');
+    // The same name in other case is the same name: no look-alike `ADMIN` beside `admin`.
+    for (const username of [name.toUpperCase(), 'ADMIN']) {
+      const lookalike = await t.http.post(
+        '/api/users',
+        { username, password: 'long-enough-pw', role: 'manager' },
+        t.adminToken,
+      );
+      expect(lookalike.statusCode).toBe(409);
+      expect(lookalike.json().code).toBe('USERNAME_TAKEN');
+    }
+    // Sign-in finds the one user whatever the case typed.
+    const signIn = await t.http.post('/api/auth/login', { username: name.toUpperCase(), password: 'long-enough-pw' });
+    expect(signIn.statusCode).toBe(200);
+    const me = await t.http.get('/api/me', signIn.json().accessToken);
+    expect(me.json().username).toBe(name);
     const list = await t.http.get('/api/users?role=manager&pageSize=100', t.adminToken);
     expect(list.json().items.every((u: { role: string }) => u.role === 'manager')).toBe(true);
     expect(list.json().total).toBeGreaterThanOrEqual(2);

@@ -75,7 +75,11 @@ export class UsersService implements OnApplicationBootstrap {
       updatedAt: now,
     };
     await this.tx.run(async (manager) => {
-      const taken = await manager.count(UserEntity, { where: { username: dto.username } });
+      // One name whatever the case (unique index on lower(username)): `ADMIN` is not a second `admin`.
+      const taken = await manager
+        .createQueryBuilder(UserEntity, 'u')
+        .where('lower(u.username) = lower(:username)', { username: dto.username })
+        .getCount();
       if (taken) throw conflict('USERNAME_TAKEN', `Username ${dto.username} is taken`);
       await manager.insert(UserEntity, user);
       const { passwordHash: _omit, ...audited } = user;
@@ -105,13 +109,13 @@ export class UsersService implements OnApplicationBootstrap {
     return { items: rows.map(toUserView), total };
   }
 
-  /** For sign-in only: the one read that includes the password hash. */
+  /** For sign-in only: the one read that includes the password hash. The username's case does not matter. */
   findForLogin(username: string) {
     return this.dataSource
       .getRepository(UserEntity)
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
-      .where('u.username = :username', { username })
+      .where('lower(u.username) = lower(:username)', { username })
       .getOne();
   }
 
