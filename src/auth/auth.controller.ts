@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from './actor';
 import { CurrentActor, Public, Roles } from './auth.decorators';
-import { LoginDto } from './auth.dto';
+import { ChangePasswordDto, LoginDto } from './auth.dto';
 import { AuthService } from './auth.service';
 
 @ApiTags('auth')
@@ -22,5 +22,14 @@ export class AuthController {
   @Roles('admin', 'manager', 'caseworker', 'reviewer', 'enterprise')
   me(@CurrentActor() actor: Actor) {
     return this.auth.me(actor);
+  }
+
+  /** Changes the signed-in user's own password; answers a fresh token (other sessions end). */
+  @Post('me/password')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @Roles('admin', 'manager', 'caseworker', 'reviewer', 'enterprise')
+  changePassword(@Body() dto: ChangePasswordDto, @CurrentActor() actor: Actor, @Ip() address: string) {
+    return this.auth.changePassword(actor, dto, address);
   }
 }

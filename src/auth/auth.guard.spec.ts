@@ -2,6 +2,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { ROLES_KEY } from './auth.decorators';
 import { AuthGuard } from './auth.guard';
+import type { UserStanding } from '../users/user-standing';
 import { OwnershipRegistry } from './ownership.registry';
 
 /** The guard remembers verified tokens; these tests pin down that remembering never accepts what verifying refuses. */
@@ -16,14 +17,18 @@ describe('AuthGuard token memory', () => {
       getClass: () => class {},
       switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${token}` } }) }),
     }) as never;
-  const claims = { sub: 'u1', username: 'a', role: 'admin', enterpriseId: null, expertise: null };
+  const claims = { sub: 'u1', username: 'a', role: 'admin', enterpriseId: null, expertise: null, ver: 1 };
+  /** The account's standing as the database would give it: at version 1 and active unless a test says otherwise. */
+  let accountCurrent = true;
+  const standing = { isCurrent: async () => accountCurrent } as unknown as UserStanding;
+  beforeEach(() => (accountCurrent = true));
 
   afterEach(() => jest.restoreAllMocks());
 
   it('accepts a valid token again from memory, and refuses it once it has expired', async () => {
     // Both the signer and the verifier read Date.now().
     const now = jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-21T00:00:00Z'));
-    const guard = new AuthGuard(new Reflector(), jwt, new OwnershipRegistry());
+    const guard = new AuthGuard(new Reflector(), jwt, new OwnershipRegistry(), standing);
     const token = await jwt.signAsync(claims, { expiresIn: 60 });
     const verify = jest.spyOn(jwt, 'verifyAsync');
     await expect(guard.canActivate(contextFor(token))).resolves.toBe(true);
@@ -33,8 +38,16 @@ describe('AuthGuard token memory', () => {
     await expect(guard.canActivate(contextFor(token))).rejects.toMatchObject({ status: 401 });
   });
 
+  it('refuses a remembered token once its account was deactivated or changed (SESSION_ENDED)', async () => {
+    const guard = new AuthGuard(new Reflector(), jwt, new OwnershipRegistry(), standing);
+    const token = await jwt.signAsync(claims, { expiresIn: 600 });
+    await expect(guard.canActivate(contextFor(token))).resolves.toBe(true);
+    accountCurrent = false;
+    await expect(guard.canActivate(contextFor(token))).rejects.toMatchObject({ status: 401, code: 'SESSION_ENDED' });
+  });
+
   it('never takes a tampered token for a remembered one', async () => {
-    const guard = new AuthGuard(new Reflector(), jwt, new OwnershipRegistry());
+    const guard = new AuthGuard(new Reflector(), jwt, new OwnershipRegistry(), standing);
     const token = await jwt.signAsync(claims, { expiresIn: 600 });
     await guard.canActivate(contextFor(token));
     const [header, , signature] = token.split('.');
@@ -46,7 +59,7 @@ describe('AuthGuard token memory', () => {
 
   it("reads a route's decorators once, and per controller where two share a handler", async () => {
     const reflector = new Reflector();
-    const guard = new AuthGuard(reflector, jwt, new OwnershipRegistry());
+    const guard = new AuthGuard(reflector, jwt, new OwnershipRegistry(), standing);
     const token = await jwt.signAsync({ ...claims, role: 'manager' }, { expiresIn: 600 });
     const shared = () => undefined;
     class ForManagers {}

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { DomainError, forbidden } from '../common/domain-error';
 import type { Role } from '../users/user.entity';
+import { UserStanding } from '../users/user-standing';
 import type { Actor } from './actor';
 import { OWNED_BY_KEY, OwnedBySpec, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { OwnershipRegistry } from './ownership.registry';
@@ -13,6 +14,8 @@ export interface TokenClaims {
   role: Role;
   enterpriseId: string | null;
   expertise: string | null;
+  /** The user's version at sign-in: a change to the account since (UserStanding) ends the session. */
+  ver: number;
 }
 
 /** What a route's decorators allow. */
@@ -50,6 +53,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
     private readonly ownership: OwnershipRegistry,
+    private readonly standing: UserStanding,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -98,6 +102,12 @@ export class AuthGuard implements CanActivate {
       }
       this.remember(token, claims);
     }
+    if (!(await this.standing.isCurrent(claims.sub, claims.ver)))
+      throw new DomainError(
+        401,
+        'SESSION_ENDED',
+        'This sign-in is no longer valid: the account was deactivated or changed since. Sign in again',
+      );
     return {
       id: claims.sub,
       role: claims.role,

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { DomainError, notFound } from '../common/domain-error';
+import { DomainError, notFound, validationFailed } from '../common/domain-error';
+import type { UserEntity } from '../users/user.entity';
 import { toUserView, UsersService } from '../users/users.service';
 import type { Actor } from './actor';
+import type { ChangePasswordDto } from './auth.dto';
 import type { TokenClaims } from './auth.guard';
 import { LoginThrottle } from './login-throttle.service';
 import { hashPassword, passwordNeedsRehash, verifyPassword } from './password-hasher';
@@ -32,12 +34,35 @@ export class AuthService {
       await this.users
         .rehashPassword(user.id, user.passwordHash, password)
         .catch((error) => this.logger.warn({ err: error, userId: user.id }, 'could not rewrite an old password hash'));
+    return this.tokenFor(user);
+  }
+
+  /**
+   * The signed-in user's own password change: the current password is checked (and throttled) as at sign-in. Their
+   * other sessions end; the answer is a fresh token for this one.
+   */
+  async changePassword(actor: Actor, dto: ChangePasswordDto, address: string) {
+    const username = actor.username ?? '';
+    await this.throttle.reserve(username, address);
+    const user = actor.id ? await this.users.findForLogin(username) : null;
+    if (!user || user.id !== actor.id || !(await verifyPassword(user.passwordHash, dto.currentPassword)))
+      throw validationFailed([{ field: 'currentPassword', reason: 'the current password is wrong' }]);
+    await this.throttle.release(username, address);
+    if (dto.newPassword === dto.currentPassword)
+      throw validationFailed([{ field: 'newPassword', reason: 'the new password must differ from the current one' }]);
+    return this.tokenFor(await this.users.changeOwnPassword({ ...actor, id: user.id }, dto.newPassword));
+  }
+
+  private async tokenFor(
+    user: Pick<UserEntity, 'id' | 'username' | 'role' | 'enterpriseId' | 'expertise' | 'version'>,
+  ) {
     const claims: TokenClaims = {
       sub: user.id,
       username: user.username,
       role: user.role,
       enterpriseId: user.enterpriseId,
       expertise: user.expertise,
+      ver: user.version,
     };
     return { accessToken: await this.jwt.signAsync(claims), tokenType: 'Bearer' };
   }

@@ -3,6 +3,8 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
+  IsInt,
+  Min,
   IsOptional,
   IsString,
   IsUUID,
@@ -12,6 +14,7 @@ import {
   Validate,
   ValidateIf,
 } from 'class-validator';
+import { OptionalNotNull } from '../common/optional-not-null';
 import { PageQueryDto } from '../common/pagination.dto';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordPolicyConstraint } from './password-policy';
 import { EXPERTISE, ROLES, type Expertise, type Role } from './user.entity';
@@ -54,6 +57,44 @@ export class CreateUserDto {
   enterpriseId?: string;
 }
 
+/**
+ * What an admin may change on an account. The role and the enterprise are not editable: a person who changes job gets
+ * a new account, so the audit trail never shows one account acting in two capacities.
+ */
+export class UpdateUserDto {
+  /** The version the admin saw (GET /api/users): a change made meanwhile is 409 STALE_VERSION. */
+  @ApiProperty({ minimum: 1 })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  /** false: the account can no longer sign in, and its tokens stop working (within seconds in other processes). */
+  @ApiPropertyOptional()
+  @OptionalNotNull()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @ValidateIf((_o, value) => value !== undefined && value !== null)
+  @IsString()
+  @MaxLength(100)
+  displayName?: string | null;
+
+  @ApiPropertyOptional({ enum: EXPERTISE, description: 'reviewers only' })
+  @OptionalNotNull()
+  @IsIn(EXPERTISE, { message: 'expertise must be technical or finance' })
+  expertise?: Expertise;
+}
+
+/** An admin sets a new password for someone who lost theirs; the account's tokens stop working. */
+export class ResetPasswordDto {
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  @Validate(PasswordPolicyConstraint)
+  password: string;
+}
+
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ROLES })
   @IsOptional()
@@ -75,5 +116,7 @@ export interface UserView {
   expertise: Expertise | null;
   enterpriseId: string | null;
   active: boolean;
+  version: number;
   createdAt: string;
+  updatedAt: string;
 }

@@ -1,18 +1,20 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
 import { hashPassword } from '../auth/password-hasher';
-import { conflict, validationFailed } from '../common/domain-error';
+import { conflict, notFound, validationFailed } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';
-import { CreateUserDto, ListUsersQueryDto, UserView } from './user.dto';
+import { passwordProblem } from './password-policy';
+import { CreateUserDto, ListUsersQueryDto, ResetPasswordDto, UpdateUserDto, UserView } from './user.dto';
 import { UserEntity } from './user.entity';
+import { UserStanding } from './user-standing';
 
 export function toUserView(user: UserEntity): UserView {
   return {
@@ -23,7 +25,9 @@ export function toUserView(user: UserEntity): UserView {
     expertise: user.expertise,
     enterpriseId: user.enterpriseId,
     active: user.active,
+    version: user.version,
     createdAt: new Date(user.createdAt).toISOString(),
+    updatedAt: new Date(user.updatedAt).toISOString(),
   };
 }
 
@@ -36,6 +40,7 @@ export class UsersService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ownership: OwnershipRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly standing: UserStanding,
   ) {}
 
   /** First start: with BOOTSTRAP_ADMIN_PASSWORD set and no admin yet, create `admin` so someone can sign in. */
@@ -93,6 +98,108 @@ export class UsersService implements OnApplicationBootstrap {
       });
     });
     return toUserView(user);
+  }
+
+  /**
+   * An admin deactivates or reactivates an account, renames it, or corrects a reviewer's expertise. Every change raises
+   * the version, which ends the account's sessions (UserStanding): a deactivated caseworker's token stops working, and
+   * a reviewer's next sign-in carries the corrected expertise that scoring reads.
+   */
+  async update(id: string, dto: UpdateUserDto, actor: Actor): Promise<UserView> {
+    const view = await this.tx.run(async (manager) => {
+      const user = await manager.findOne(UserEntity, { where: { id } });
+      if (!user) throw notFound('user', id);
+      if (user.version !== dto.version)
+        throw conflict('STALE_VERSION', `user ${id} is at version ${user.version}, not ${dto.version}`, {
+          version: user.version,
+        });
+      if (dto.expertise !== undefined && user.role !== 'reviewer')
+        throw validationFailed([{ field: 'expertise', reason: 'expertise applies to reviewers only' }]);
+      const changes: Partial<Pick<UserEntity, 'active' | 'displayName' | 'expertise'>> = {};
+      if (dto.active !== undefined && dto.active !== user.active) changes.active = dto.active;
+      if (dto.displayName !== undefined && dto.displayName !== user.displayName) changes.displayName = dto.displayName;
+      if (dto.expertise !== undefined && dto.expertise !== user.expertise) changes.expertise = dto.expertise;
+      if (!Object.keys(changes).length) return toUserView(user);
+      if (changes.active === false && user.role === 'admin') await this.keepAnAdmin(manager, id);
+      const updated = { ...user, ...changes, version: user.version + 1, updatedAt: new Date() };
+      await this.writeVersioned(manager, user, { ...changes, version: updated.version, updatedAt: updated.updatedAt });
+      const before = Object.fromEntries(Object.keys(changes).map((k) => [k, user[k as keyof typeof changes]]));
+      await appendAudit(manager, {
+        entityType: 'user',
+        entityId: id,
+        event: changes.active === false ? 'DEACTIVATED' : changes.active === true ? 'REACTIVATED' : 'UPDATED',
+        from: user.active ? 'active' : 'inactive',
+        to: updated.active ? 'active' : 'inactive',
+        actorId: actor.id,
+        payload: { before, after: changes, version: updated.version },
+      });
+      return toUserView(updated);
+    });
+    this.standing.forget(id);
+    return view;
+  }
+
+  /** An admin sets a new password (the person lost theirs); the account's current sessions end. */
+  resetPassword(id: string, dto: ResetPasswordDto, actor: Actor): Promise<UserView> {
+    return this.replacePassword(id, dto.password, actor, 'PASSWORD_RESET');
+  }
+
+  /** The user's own change, once AuthService has checked the current password; their other sessions end. */
+  changeOwnPassword(actor: Actor & { id: string }, password: string): Promise<UserView> {
+    return this.replacePassword(actor.id, password, actor, 'PASSWORD_CHANGED');
+  }
+
+  private async replacePassword(id: string, password: string, actor: Actor, event: string): Promise<UserView> {
+    const passwordHash = await hashPassword(password);
+    const view = await this.tx.run(async (manager) => {
+      const user = await manager.findOne(UserEntity, { where: { id } });
+      if (!user) throw notFound('user', id);
+      const problem = passwordProblem(password, user.username);
+      if (problem)
+        throw validationFailed([{ field: event === 'PASSWORD_RESET' ? 'password' : 'newPassword', reason: problem }]);
+      const updated = { ...user, version: user.version + 1, updatedAt: new Date() };
+      await this.writeVersioned(manager, user, {
+        passwordHash,
+        version: updated.version,
+        updatedAt: updated.updatedAt,
+      });
+      await appendAudit(manager, {
+        entityType: 'user',
+        entityId: id,
+        event,
+        actorId: actor.id,
+        payload: { version: updated.version },
+      });
+      return toUserView(updated);
+    });
+    this.standing.forget(id);
+    return view;
+  }
+
+  /** Deactivating the last active admin would leave nobody able to manage accounts. */
+  private async keepAnAdmin(manager: EntityManager, leaving: string) {
+    const admins = manager
+      .createQueryBuilder(UserEntity, 'u')
+      .select('u.id')
+      .where("u.role = 'admin' AND u.active = :active", { active: true })
+      .orderBy('u.id');
+    // Two admins deactivating each other at once must not both pass: lock every active admin's row, in one order so
+    // that the two wait for each other instead of deadlocking (SQLite has one writer at a time anyway).
+    if (this.tx.isPostgres) admins.setLock('pessimistic_write');
+    if (!(await admins.getMany()).some((admin) => admin.id !== leaving))
+      throw conflict('LAST_ADMIN', 'The last active admin cannot be deactivated');
+  }
+
+  /** The version-checked write of a user row: a change that lost a race is 409, never a silent overwrite. */
+  private async writeVersioned(manager: EntityManager, user: UserEntity, set: Partial<UserEntity>) {
+    const result = await manager
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set(set)
+      .where('id = :id AND version = :version', { id: user.id, version: user.version })
+      .execute();
+    if (result.affected === 0)
+      throw conflict('CONCURRENT_UPDATE', `user ${user.id} was changed by someone else; reload and retry`);
   }
 
   async list(query: ListUsersQueryDto): Promise<Page<UserView>> {

@@ -157,10 +157,18 @@ describe('authorisation matrix: every route × every role', () => {
   it('keeps the public routes public, and a valid token of a role that does not exist gets nothing', async () => {
     expect((await t.http.get('/health')).statusCode).toBe(200);
     const jwt = new JwtService({});
+    // Signed with the real secret for a real, current account, but naming a role that does not exist.
+    const admin = (await t.http.get('/api/me', t.adminToken)).json();
     const ghost = jwt.sign(
-      { sub: 'ghost', username: 'ghost', role: 'superuser', enterpriseId: null, expertise: null },
+      { sub: admin.id, username: 'ghost', role: 'superuser', enterpriseId: null, expertise: null, ver: admin.version },
       { secret: t.config.jwtSecret },
     );
+    // A token for no account at all is not a session.
+    const nobody = jwt.sign(
+      { sub: 'ghost', username: 'ghost', role: 'admin', enterpriseId: null, expertise: null, ver: 1 },
+      { secret: t.config.jwtSecret },
+    );
+    expect((await t.http.get('/api/me', nobody)).json().code).toBe('SESSION_ENDED');
     const guarded = routes.filter((r) => !r.isPublic);
     const results = await pool(
       guarded,
