@@ -14,6 +14,7 @@ import { DistrictMoveEarlyExit1763700012000 } from './1763700012000-district-mov
 import { DropApplicationsCreatedIndex1763700013000 } from './1763700013000-drop-applications-created-index';
 import { TargetSetVersions1763700014000 } from './1763700014000-target-set-versions';
 import { UsernamesCaseInsensitive1763700015000 } from './1763700015000-usernames-case-insensitive';
+import { OutboxDeliveries1763700016000 } from './1763700016000-outbox-deliveries';
 
 /** Every migration, in order. Listed explicitly so the same array serves ts-jest, the compiled app and the CLI. */
 export const ALL_MIGRATIONS = [
@@ -33,4 +34,5 @@ export const ALL_MIGRATIONS = [
   DropApplicationsCreatedIndex1763700013000,
   TargetSetVersions1763700014000,
   UsernamesCaseInsensitive1763700015000,
+  OutboxDeliveries1763700016000,
 ];

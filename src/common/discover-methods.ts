@@ -3,6 +3,8 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 export interface DiscoveredMethod<K> {
   key: K;
   instance: object;
+  /** `Class.method`: stable across processes of one release (outbox deliveries are recorded under it). */
+  name: string;
   method: (...args: any[]) => unknown;
 }
 
@@ -21,7 +23,12 @@ export function discoverMethods<K>(
     for (const name of scanner.getAllMethodNames(prototype)) {
       const key = reflector.get<K>(metadataKey, prototype[name]);
       if (key === undefined) continue;
-      found.push({ key, instance, method: (instance[name] as (...args: any[]) => unknown).bind(instance) });
+      found.push({
+        key,
+        instance,
+        name: `${prototype.constructor.name}.${name}`,
+        method: (instance[name] as (...args: any[]) => unknown).bind(instance),
+      });
     }
   }
   return found;

@@ -25,6 +25,8 @@ interface PendingJob {
 
 /** How many finished job ids are remembered for de-duplication (Bull keeps completed jobs similarly). */
 const REMEMBERED_IDS = 10_000;
+/** How long close() waits for running jobs: a shutdown must end even if a job hangs (its record is requeued at start). */
+const CLOSE_WAIT_MS = 30_000;
 
 /**
  * The embedded default's job runner: same semantics as the Bull driver (named jobs, retries with exponential
@@ -32,6 +34,7 @@ const REMEMBERED_IDS = 10_000;
  * that must survive a crash is written to the outbox first; the relay re-delivers what never completed.
  */
 export class InProcessJobQueue implements JobQueue {
+  readonly livesInProcess = true;
   private readonly logger = new Logger('jobs');
   private processor: JobProcessor | null = null;
   private concurrency = 1;
@@ -106,11 +109,22 @@ export class InProcessJobQueue implements JobQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  async close() {
+  /**
+   * Takes no more jobs (queued and delayed ones are dropped: what must survive is in the outbox or a job record) and
+   * waits for the running ones, at most CLOSE_WAIT_MS, so that they finish before the database closes.
+   */
+  async close(waitMs = CLOSE_WAIT_MS) {
     this.closed = true;
     for (const timer of [...this.timers, ...[...this.repeatables.values()].map((r) => r.timer)]) clearTimeout(timer);
     this.timers.clear();
     this.repeatables.clear();
+    this.ready.length = 0;
+    if (this.running === 0) return;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.whenIdle(),
+      new Promise<void>((resolve) => (timeout = setTimeout(resolve, waitMs))),
+    ]).finally(() => clearTimeout(timeout));
   }
 
   private isIdle() {

@@ -1,6 +1,9 @@
 /** Options every driver honours the same way (Bull's semantics; the in-process runner imitates them). */
 export interface JobOptions {
-  /** De-duplication: a job whose id is already queued, running or recently completed is not added again. */
+  /**
+   * De-duplication: a job whose id is already queued, running or recently finished (completed, or failed for good:
+   * Bull keeps those for days) is not added again. Adding again after a failure takes a new id.
+   */
   jobId?: string;
   delayMs?: number;
   /** Total tries including the first. */
@@ -52,6 +55,12 @@ export interface JobQueue {
    * reconnected, perhaps restarted without its data, so jobs it held may be gone). The in-process runner never loses it.
    */
   onReconnect?(listener: () => void): void;
+  /**
+   * True when the jobs live and run only inside this process (the in-process runner): at start nothing else can be
+   * running a job, so a record left `running` was interrupted and is handed back (JobRecords.requeueStranded).
+   */
+  readonly livesInProcess?: boolean;
+  /** Stops taking jobs and waits (bounded) for the ones running, so their writes land before the database closes. */
   close(): Promise<void>;
 }
 

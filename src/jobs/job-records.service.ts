@@ -50,12 +50,17 @@ export class JobRecords {
   /**
    * Hands `queued` records back to the queue (job id = record id, so a job the queue still holds is not added twice).
    * Workers call it at start and when Redis comes back: a Redis that restarted empty, or an in-process queue lost with
-   * its process, would otherwise leave these records queued forever. `running` records are left alone: a worker may
-   * still be running them, and a second run at the same time is not what anyone asked for.
+   * its process, would otherwise leave these records queued forever. `running` records are handed back only with
+   * `running: true`, at the start of a process whose queue lives in it (the embedded default): nothing else can be
+   * running them, so they were interrupted (crash or stop), and their handlers resume from their saved progress.
+   * Elsewhere a worker may still be running them, and Bull hands a dead worker's job to another itself.
    */
-  async requeueStranded(now = new Date()): Promise<number> {
+  async requeueStranded(now = new Date(), options: { running?: boolean } = {}): Promise<number> {
     const stranded = await this.dataSource.getRepository(JobRecordEntity).find({
-      where: { status: 'queued', updatedAt: LessThan(new Date(now.getTime() - STRANDED_AFTER_MS)) },
+      where: [
+        { status: 'queued', updatedAt: LessThan(new Date(now.getTime() - STRANDED_AFTER_MS)) },
+        ...(options.running ? [{ status: 'running' as const }] : []),
+      ],
       select: { id: true, name: true },
       order: { createdAt: 'ASC' },
       take: 1_000,

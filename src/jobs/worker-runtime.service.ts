@@ -48,13 +48,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
         .addRepeatable(job.name, job.data ?? {}, job)
         .catch((error) => this.logger.warn({ err: error, job: job.name }, 'could not register repeatable job yet'));
     }
-    const requeue = () =>
+    const requeue = (running: boolean) =>
       void this.records
-        .requeueStranded()
-        .then((n) => n && this.logger.warn({ jobs: n }, 'queued jobs the queue had lost were handed to it again'))
+        .requeueStranded(new Date(), { running })
+        .then((n) => n && this.logger.warn({ jobs: n }, 'jobs the queue had lost were handed to it again'))
         .catch((error) => this.logger.warn({ err: error }, 'could not requeue stranded jobs yet'));
-    requeue();
-    this.queue.onReconnect?.(requeue);
+    requeue(!!this.queue.livesInProcess);
+    this.queue.onReconnect?.(() => requeue(false));
     this.logger.log({ jobs: this.registry.names(), concurrency }, 'worker started');
   }
 

@@ -9,15 +9,23 @@ import { hydrate } from '../database/entity-rows';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { OUTBOX_SUBSCRIBER, OutboxSubscriber } from './outbox-subscriber.decorator';
 
+interface NamedSubscriber {
+  /** `Class.method`, the key of its delivery rows. */
+  name: string;
+  run: OutboxSubscriber;
+}
+
 /**
- * Runs the subscribers of one outbox event and marks it processed, all in one transaction: the effect and the mark
- * commit together, and an event already marked is skipped, so a redelivered job has no second effect. Events of a
- * topic without subscribers never get here: the relay marks them (`topics()`).
+ * Runs the subscribers of one outbox event, each effect committed with a mark that it happened, so a redelivered job
+ * has no second effect. A topic with one subscriber: its effect and the event's `processed_at` commit in one
+ * transaction. A topic with several: each runs in its own transaction with its delivery row (`outbox_deliveries`), so
+ * one that fails does not hold back the others, and the retry runs only those still owed; the event is marked
+ * processed once all have run. Events of a topic without subscribers never get here: the relay marks them (`topics()`).
  */
 @Injectable()
 export class OutboxDispatcher implements OnModuleInit {
   private readonly logger = new Logger('outbox');
-  private readonly subscribers = new Map<string, OutboxSubscriber[]>();
+  private readonly subscribers = new Map<string, NamedSubscriber[]>();
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -28,24 +36,35 @@ export class OutboxDispatcher implements OnModuleInit {
 
   onModuleInit() {
     const found = discoverMethods<string[]>(this.discovery, this.scanner, this.reflector, OUTBOX_SUBSCRIBER);
-    for (const { key: topics, method } of found)
+    for (const { key: topics, method, name } of found)
       for (const topic of topics)
-        this.subscribers.set(topic, [...(this.subscribers.get(topic) ?? []), method as OutboxSubscriber]);
+        this.subscribers.set(topic, [
+          ...(this.subscribers.get(topic) ?? []),
+          { name, run: method as OutboxSubscriber },
+        ]);
   }
 
   topics() {
     return [...this.subscribers.keys()].sort();
   }
 
+  /** `topic` rides in the job (the relay adds it) so a one-subscriber event needs no read before its claim. */
   @JobHandler(JOB_NAMES.outboxDispatch)
   async dispatch(data: Record<string, unknown>) {
     const id = String(data.outboxId);
     try {
-      await this.tx.run(async (manager) => {
-        const event = await this.claim(manager, id);
-        if (!event) return;
-        for (const subscriber of this.subscribers.get(event.topic) ?? []) await subscriber(event, manager);
-      });
+      const topic = typeof data.topic === 'string' ? data.topic : await this.topicOf(id);
+      if (topic === null) return; // no such event
+      const subscribers = this.subscribers.get(topic) ?? [];
+      // Only a relay that knows a subscriber enqueues an event (it marks the others itself): this process is of an
+      // older release than that relay's (a rolling upgrade). Leave the event unclaimed for a worker that has one.
+      if (!subscribers.length) throw new Error(`No subscriber of ${topic} in this process: left for a newer worker`);
+      if (subscribers.length > 1) await this.dispatchEach(id, subscribers);
+      else
+        await this.tx.run(async (manager) => {
+          const event = await this.claim(manager, id);
+          if (event) for (const subscriber of subscribers) await subscriber.run(event, manager);
+        });
     } catch (error) {
       await this.tx
         .run((m) =>
@@ -59,6 +78,32 @@ export class OutboxDispatcher implements OnModuleInit {
       this.logger.warn({ err: error, outboxId: id }, 'outbox subscriber failed; the queue retries');
       throw error;
     }
+  }
+
+  /** Each subscriber still owed, in its own transaction; the first failure is rethrown after all have had their turn. */
+  private async dispatchEach(id: string, subscribers: NamedSubscriber[]) {
+    const event = await this.tx.readThenWrite((m) => m.findOne(OutboxEventEntity, { where: { id } }));
+    if (!event || event.processedAt) return;
+    let failure: unknown = null;
+    for (const subscriber of subscribers) {
+      try {
+        await this.tx.run(async (manager) => {
+          if (await this.claimDelivery(manager, id, subscriber.name)) await subscriber.run(event, manager);
+        });
+      } catch (error) {
+        this.logger.warn({ err: error, outboxId: id, subscriber: subscriber.name }, 'outbox subscriber failed');
+        failure ??= error;
+      }
+    }
+    if (failure) throw failure;
+    await this.tx.run((manager) => this.claim(manager, id));
+  }
+
+  private async topicOf(id: string): Promise<string | null> {
+    const row = await this.tx.readThenWrite((m) =>
+      m.findOne(OutboxEventEntity, { where: { id }, select: { id: true, topic: true } }),
+    );
+    return row?.topic ?? null;
   }
 
   /**
@@ -82,5 +127,28 @@ export class OutboxDispatcher implements OnModuleInit {
       [now, id],
     );
     return raw.length ? (hydrate(manager, meta, raw[0]) as OutboxEventEntity) : null;
+  }
+
+  /**
+   * One subscriber's claim on an event of a several-subscriber topic: the delivery row commits with its effect. A
+   * second delivery waits on the row's key until the first commits (PostgreSQL; SQLite runs one writer at a time) and
+   * then finds it: false, nothing to do.
+   */
+  private async claimDelivery(manager: EntityManager, id: string, subscriber: string): Promise<boolean> {
+    const pg = this.tx.isPostgres;
+    const meta = manager.dataSource.getMetadata(OutboxEventEntity);
+    const now = manager.dataSource.driver.preparePersistentValue(
+      new Date(),
+      meta.findColumnWithPropertyName('processedAt')!,
+    );
+    const insert =
+      `INSERT INTO outbox_deliveries (event_id, subscriber, delivered_at) VALUES (${pg ? '$1, $2, $3' : '?, ?, ?'}) ` +
+      `ON CONFLICT DO NOTHING RETURNING event_id`;
+    const raw: unknown[] = await manager.query(pg ? `WITH d AS (${insert}) SELECT * FROM d` : insert, [
+      id,
+      subscriber,
+      now,
+    ]);
+    return raw.length > 0;
   }
 }

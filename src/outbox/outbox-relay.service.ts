@@ -14,6 +14,17 @@ const BATCH = 500;
 const REDELIVER_AFTER_MS = 5 * 60_000;
 
 /**
+ * The job id of an event's delivery: the outbox id the first time, so relays racing over the same row add one job;
+ * a redelivery's id also names the delivery it replaces (its `enqueued_at`). A job that failed for good keeps its id
+ * in the queue (Bull keeps failed jobs for days), so redelivering under the same id would be silently ignored and the
+ * event never run; relays redelivering the same round still agree on one id. The dispatcher's claim keeps a second
+ * job from a second effect either way.
+ */
+export function dispatchJobId(row: Pick<OutboxEventEntity, 'id' | 'enqueuedAt'>): string {
+  return row.enqueuedAt ? `${row.id}:redelivery:${new Date(row.enqueuedAt).getTime()}` : row.id;
+}
+
+/**
  * Moves committed outbox rows to the job queue, job id = outbox id (so a second relay of the same row is a no-op).
  * When the queue is unreachable the rows simply stay pending and the next round tries again: nothing is lost.
  */
@@ -82,7 +93,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
     const rows = await this.dataSource
       .getRepository(OutboxEventEntity)
       .createQueryBuilder('o')
-      .select(['o.id', 'o.topic'])
+      .select(['o.id', 'o.topic', 'o.enqueuedAt'])
       .where('o.processed_at IS NULL')
       .andWhere(
         new Brackets((q) =>
@@ -95,7 +106,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
     // An event of a topic nobody subscribes to has nothing to run: it is marked processed here instead of costing a
     // job and a worker transaction (the dispatcher would only mark it).
     const subscribed = new Set(this.dispatcher.topics());
-    const due = rows.filter((r) => subscribed.has(r.topic)).map((r) => r.id);
+    const due = rows.filter((r) => subscribed.has(r.topic));
     const idle = rows.filter((r) => !subscribed.has(r.topic)).map((r) => r.id);
     const enqueued = await this.enqueue(due);
     await this.mark(enqueued, idle);
@@ -104,17 +115,21 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   }
 
   /** Hands the rows to the queue in one round trip when the driver can; returns the ids it took. */
-  private async enqueue(ids: string[]): Promise<string[]> {
-    const jobs = ids.map((id) => ({ name: JOB_NAMES.outboxDispatch, data: { outboxId: id }, options: { jobId: id } }));
+  private async enqueue(rows: Pick<OutboxEventEntity, 'id' | 'topic' | 'enqueuedAt'>[]): Promise<string[]> {
+    const jobs = rows.map((row) => ({
+      name: JOB_NAMES.outboxDispatch,
+      data: { outboxId: row.id, topic: row.topic },
+      options: { jobId: dispatchJobId(row) },
+    }));
     const enqueued: string[] = [];
     try {
       if (this.queue.addBulk && jobs.length) {
         await this.queue.addBulk(jobs);
-        enqueued.push(...ids);
+        enqueued.push(...rows.map((r) => r.id));
       } else
-        for (const job of jobs) {
+        for (const [i, job] of jobs.entries()) {
           await this.queue.add(job.name, job.data, job.options);
-          enqueued.push(job.options.jobId);
+          enqueued.push(rows[i].id);
         }
     } catch (error) {
       const message = (error as Error).message;
