@@ -36,6 +36,8 @@ before(async () => {
   await user('mgr.wang', 'manager', { displayName: '王科长' });
   for (let i = 1; i <= 4; i++) await user(`tech${i}`, 'reviewer', { expertise: 'technical', displayName: `技术专家${i}` });
   for (let i = 1; i <= 2; i++) await user(`fin${i}`, 'reviewer', { expertise: 'finance', displayName: `财务专家${i}` });
+  await user('temp.li', 'caseworker', { displayName: '李临时' });
+  await user('pw.zhao', 'caseworker', { displayName: '赵经办' });
   // A second enterprise so lists and charts have more than one row.
   await admin.post('/api/enterprises', { uscc: uscc(7), name: '福州海峡新材料有限公司', district: '鼓楼区', registeredOn: '2022-08-15' });
 });
@@ -215,6 +217,32 @@ describe('web console', { concurrency: false }, () => {
     await page.goto('/calendar');
     await page.getByText('已登记的特殊日期').waitFor();
     await context.close();
+  });
+
+  test('admin deactivates an account that can then no longer sign in; a user changes their own password', async () => {
+    const { context, page } = await newPage(browser.browser, server.base, problems);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    const row = page.getByRole('row', { name: /temp\.li/ });
+    await row.getByRole('button', { name: /停\s*用/ }).click();
+    await page.getByRole('tooltip').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await row.getByRole('button', { name: /启\s*用/ }).waitFor();
+    await shot(page, '15-admin-user-deactivated');
+    await assert.rejects(api.login('temp.li', PASSWORD), /401/);
+    await context.close();
+
+    const own = await newPage(browser.browser, server.base, problems);
+    await signIn(own.page, 'pw.zhao');
+    await own.page.getByRole('button', { name: '修改密码' }).click();
+    await own.page.getByLabel('当前密码').fill(PASSWORD);
+    await own.page.getByLabel('新密码').fill('Zhao-new-pass-2026');
+    await own.page.getByRole('dialog').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await own.page.getByText('密码已修改').waitFor();
+    // The session goes on with the fresh token; the old password is gone.
+    await own.page.reload();
+    await own.page.getByTestId('current-user').waitFor();
+    assert.ok(await api.login('pw.zhao', 'Zhao-new-pass-2026'));
+    await assert.rejects(api.login('pw.zhao', PASSWORD), /401/);
+    await own.context.close();
   });
 
   test('no uncaught page errors or console errors anywhere', () => {

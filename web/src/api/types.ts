@@ -17,6 +17,7 @@ export interface User {
   expertise: 'technical' | 'finance' | null;
   enterpriseId: string | null;
   active: boolean;
+  version: number;
   createdAt: string;
 }
 

@@ -10,6 +10,8 @@ interface AuthState {
   error: unknown;
   signIn: (username: string, password: string) => Promise<void>;
   signOut: () => void;
+  /** After the user's own password change: the answer's fresh token replaces the ended session's. */
+  adoptToken: (token: string) => void;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -36,9 +38,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     auth.set(answer.accessToken);
     setToken(answer.accessToken);
   }, []);
+  const adoptToken = useCallback((next: string) => {
+    auth.set(next);
+    setToken(next);
+  }, []);
   const value = useMemo<AuthState>(
-    () => ({ token, user: me.data, loading: !!token && me.isLoading, error: me.error, signIn, signOut }),
-    [token, me.data, me.isLoading, me.error, signIn, signOut],
+    () => ({ token, user: me.data, loading: !!token && me.isLoading, error: me.error, signIn, signOut, adoptToken }),
+    [token, me.data, me.isLoading, me.error, signIn, signOut, adoptToken],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

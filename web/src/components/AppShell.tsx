@@ -5,6 +5,7 @@ import { matchPath, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth, useUser } from '../auth/AuthContext';
 import { useI18n, type Lang } from '../i18n';
 import type { PageRoute } from '../routes';
+import { ChangePasswordButton } from './ChangePasswordButton';
 import { NotificationBell } from './NotificationBell';
 
 const { Header, Sider, Content } = Layout;
@@ -45,6 +46,7 @@ export function AppShell({ routes, children }: { routes: PageRoute[]; children: 
             {label('role', user.role)}
             {user.expertise ? ` · ${label('expertise', user.expertise)}` : ''}
           </Tag>
+          <ChangePasswordButton />
           <Button icon={<LogoutOutlined />} size="small" onClick={signOut}>
             {t('header.signOut')}
           </Button>

@@ -1,13 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { api, ApiError } from '../../api/client';
 import type { User } from '../../api/types';
 import { EnterpriseName } from '../../components/EnterpriseName';
 import { EnterprisePicker } from '../../components/EnterprisePicker';
 import { applyApiError, FormError } from '../../components/forms';
-import { EmptyState, QueryView } from '../../components/PageState';
+import { EmptyState, errorText, QueryView } from '../../components/PageState';
 import { useI18n } from '../../i18n';
 import { lengthBetween, required } from '../../lib/rules';
 import { usePaged } from '../../lib/usePaged';
@@ -33,6 +33,29 @@ export default function UsersPage() {
     },
     onError: (e) => applyApiError(form, e),
   });
+  // The version the list showed: a change made meanwhile by another admin answers 409, and the list reloads.
+  const setActive = useMutation({
+    mutationFn: (u: User) => api.patch<User>(`/api/users/${u.id}`, { version: u.version, active: !u.active }),
+    onSuccess: () => {
+      message.success(t('users.updated'));
+      void client.invalidateQueries({ queryKey: ['users'] });
+    },
+    onError: (e) => {
+      message.error(e instanceof ApiError && e.code === 'STALE_VERSION' ? t('error.staleVersion') : errorText(e, t('error.network')));
+      void client.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+  const [resetting, setResetting] = useState<User | null>(null);
+  const [resetForm] = Form.useForm<{ password: string }>();
+  const reset = useMutation({
+    mutationFn: (v: { password: string }) => api.put<User>(`/api/users/${resetting!.id}/password`, v),
+    onSuccess: () => {
+      message.success(t('users.passwordReset'));
+      setResetting(null);
+      void client.invalidateQueries({ queryKey: ['users'] });
+    },
+    onError: (e) => applyApiError(resetForm, e),
+  });
   return (
     <Card extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => { create.reset(); setOpen(true); }}>{t('users.new')}</Button>}>
       <Space style={{ marginBottom: 16 }}>
@@ -51,6 +74,22 @@ export default function UsersPage() {
               { title: t('field.enterprise'), dataIndex: 'enterpriseId', render: (v) => (v ? <EnterpriseName id={v} /> : '—') },
               { title: t('field.status'), dataIndex: 'active', render: (v) => <Tag color={v ? 'success' : 'default'}>{v ? t('users.active') : t('users.inactive')}</Tag> },
               { title: t('field.createdAt'), dataIndex: 'createdAt', render: dateTime },
+              {
+                title: t('users.actions'),
+                key: 'actions',
+                render: (_, u) => (
+                  <Space size="small">
+                    {u.active ? (
+                      <Popconfirm title={t('users.deactivateConfirm')} onConfirm={() => setActive.mutate(u)}>
+                        <Button size="small" danger>{t('users.deactivate')}</Button>
+                      </Popconfirm>
+                    ) : (
+                      <Button size="small" onClick={() => setActive.mutate(u)}>{t('users.reactivate')}</Button>
+                    )}
+                    <Button size="small" onClick={() => { reset.reset(); setResetting(u); }}>{t('users.resetPassword')}</Button>
+                  </Space>
+                ),
+              },
             ]} />
         )}
       </QueryView>
@@ -75,6 +114,14 @@ export default function UsersPage() {
             )}
           </Form.Item>
           <FormError error={create.error} />
+        </Form>
+      </Modal>
+      <Modal open={!!resetting} title={`${t('users.resetPassword')} · ${resetting?.username ?? ''}`} onCancel={() => setResetting(null)} onOk={() => resetForm.submit()} confirmLoading={reset.isPending} destroyOnClose>
+        <Form form={resetForm} layout="vertical" preserve={false} onFinish={(v) => reset.mutate(v)}>
+          <Form.Item name="password" label={t('password.new')} rules={[required(i18n), lengthBetween(i18n, 10, 200)]} extra={t('users.passwordHint')}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <FormError error={reset.error} />
         </Form>
       </Modal>
     </Card>
