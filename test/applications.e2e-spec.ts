@@ -440,7 +440,7 @@ describe('certification applications and their review', () => {
   });
 
   it('flags outlying reviewers for calibration before an approval', async () => {
-    const { app } = await underReview();
+    const { app, user } = await underReview();
     const low = app.panel.find((m: { expertise: string }) => m.expertise === 'technical').reviewerId;
     const reviewed = await scoreAll(app.id, (id) =>
       id === low ? { ip: 5, conversion: 5, rdManagement: 5 } : { ip: 28, conversion: 27, rdManagement: 18 },
@@ -462,6 +462,14 @@ describe('certification applications and their review', () => {
       ),
     );
     expect(decided.state).toBe('public_notice');
+    expect(decided.decision).toMatchObject({ calibrationNote: '已与低分专家沟通，意见保留', by: manager.id });
+    // The applicant sees the outcome and its reason, not the note on the panel's outlying scores nor the decider.
+    const seen = { approve: true, reason: '同意', by: null, calibrationNote: null };
+    expect((await t.http.get(`/api/applications/${app.id}`, user.token)).json().decision).toEqual(seen);
+    const notes = (await t.http.get('/api/notifications', user.token)).json().items;
+    const decidedNote = notes.find((n: { kind: string }) => n.kind === 'application.decided');
+    expect(JSON.stringify(decidedNote)).not.toContain('已与低分专家沟通');
+    expect(JSON.stringify(decidedNote)).not.toContain(manager.id);
   });
 
   it('handles objections during the notice: dismissed returns to notice, upheld rejects', async () => {

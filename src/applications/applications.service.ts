@@ -410,7 +410,7 @@ export class ApplicationsService implements OnModuleInit {
       // Enterprises see the panel's result and the decision, not who scored what.
       scores,
       result: ctx.result && (staff ? ctx.result : { ...ctx.result, totals: {}, flagged: [] }),
-      decision: ctx.decision,
+      decision: staff ? ctx.decision : decisionForApplicant(ctx.decision),
       returnReason: ctx.returnReason,
       lapse: ctx.lapse ?? null,
       objections: staff
@@ -474,7 +474,7 @@ export class ApplicationsService implements OnModuleInit {
     if (type === 'RETURN')
       add({ enterpriseId: app.enterpriseId }, 'application.returned', { reason: ctx.returnReason });
     if (type === 'DECIDE' || (type === 'RESOLVE_OBJECTION' && to === 'rejected'))
-      add({ enterpriseId: app.enterpriseId }, 'application.decided', { decision: ctx.decision });
+      add({ enterpriseId: app.enterpriseId }, 'application.decided', { decision: decisionForApplicant(ctx.decision) });
     if (type === 'LAPSE') add({ enterpriseId: app.enterpriseId }, 'application.decided', { lapse: ctx.lapse });
     if (type === 'SUBMIT')
       add({ userIds: [app.assigneeId], roles: app.assigneeId ? [] : ['caseworker'] }, 'application.submitted');
@@ -483,4 +483,13 @@ export class ApplicationsService implements OnModuleInit {
     if (to === 'reviewed' || to === 'objection_review') add({ roles: ['manager'] }, 'application.awaiting_decision');
     return writes;
   }
+}
+
+/**
+ * The decision as the applicant (and an expert) sees it: the outcome and its reason. The calibration note explains
+ * the panel's outlying scores (experts score independently, and who scored what is not the applicant's to see) and
+ * the decider is an internal matter: both are null, keeping the field's shape.
+ */
+export function decisionForApplicant(decision: ApplicationContext['decision']) {
+  return decision && { ...decision, by: null, calibrationNote: null };
 }

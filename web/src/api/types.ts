@@ -229,7 +229,7 @@ export interface ApplicationDetail extends ApplicationSummary {
   panel: PanelMember[];
   scores: Record<string, ExpertScore>;
   result: PanelResult | null;
-  decision: { approve: boolean; reason: string; by: string; calibrationNote: string | null } | null;
+  decision: { approve: boolean; reason: string; by: string | null; calibrationNote: string | null } | null;
   returnReason: string | null;
   objections: Objection[];
   deadlines: Deadline[];
