@@ -7,6 +7,11 @@ import { applyMigrations } from './database/migrate';
 const RESTART_DELAY_MS = 1000;
 /** After SIGTERM, API processes still running after this long (a hung shutdown hook) are killed. */
 const STOP_GRACE_MS = 30_000;
+/**
+ * Processes in a row that died before they ever listened (a port taken, a configuration the database refuses): the
+ * primary gives up with a failure exit, for the supervisor to see, instead of forking them again for ever.
+ */
+const MAX_FAILED_STARTS = 5;
 
 export interface ApiPrimary {
   /** What SIGTERM and SIGINT do: every API process is asked to stop (and killed after the grace period). */
@@ -34,15 +39,25 @@ export async function runApiPrimary(config: AppConfig): Promise<ApiPrimary> {
   let allStopped!: () => void;
   const stopped = new Promise<void>((done) => (allStopped = done));
   const running = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+  const listened = new Set<number>();
+  let failedStarts = 0;
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (!running().length) allStopped();
       return;
     }
+    failedStarts = listened.has(worker.id) ? 0 : failedStarts + 1;
+    if (failedStarts >= MAX_FAILED_STARTS) {
+      logger.fatal({ failedStarts }, 'API processes keep dying before they listen; giving up');
+      stop();
+      process.exitCode = 1;
+      return;
+    }
     logger.error({ pid: worker.process.pid, code, signal }, 'an API process died; starting another');
+    // Not unref'd: with every API process dead, this timer is what keeps the primary alive to fork the next one.
     setTimeout(() => {
       if (!stopping) cluster.fork();
-    }, RESTART_DELAY_MS).unref();
+    }, RESTART_DELAY_MS);
   });
   const stop = () => {
     if (stopping) return;
@@ -57,7 +72,10 @@ export async function runApiPrimary(config: AppConfig): Promise<ApiPrimary> {
     }, STOP_GRACE_MS).unref();
   };
   // Until a process listens, the primary hands it no connections; the line tells when a replacement serves again.
-  cluster.on('listening', (worker) => logger.info({ pid: worker.process.pid }, 'an API process is listening'));
+  cluster.on('listening', (worker) => {
+    listened.add(worker.id);
+    logger.info({ pid: worker.process.pid }, 'an API process is listening');
+  });
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   for (let i = 0; i < config.apiProcesses; i++) cluster.fork();

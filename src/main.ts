@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { runApiPrimary } from './api-cluster';
 import { createApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/app-config';
+import { loadConfig } from './config/app-config';
+import { startFailure } from './config/start-failure';
 
 /**
  * The API process. Without REDIS_URL it is also the worker (embedded default: one process does everything). With
@@ -19,6 +20,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(startFailure(error));
   process.exit(1);
 });

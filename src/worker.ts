@@ -4,6 +4,7 @@ import { AppModule } from './app.module';
 import { applyHeapPolicy } from './common/heap-policy';
 import { createPino, PinoNestLogger } from './common/pino-logger';
 import { ConfigError, loadConfig } from './config/app-config';
+import { startFailure } from './config/start-failure';
 
 /** A worker process: consumes the Bull queue, relays the outbox and keeps schedules; serves no HTTP. */
 async function main() {
@@ -17,6 +18,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(startFailure(error));
   process.exit(1);
 });

@@ -74,4 +74,19 @@ describe('npm run seed:demo', () => {
     await app.close();
     await expect(seedDemo(env('real.sqlite'), 10, 1)).rejects.toBeInstanceOf(DemoRefused);
   });
+
+  it('refuses to take part of a district (an interrupted seed) for a finished one', async () => {
+    const { createApp } = await import('../src/app.factory');
+    const { loadConfig } = await import('../src/config/app-config');
+    const { UsersService } = await import('../src/users/users.service');
+    const { SYSTEM_ACTOR } = await import('../src/auth/actor');
+    const app = await createApp(loadConfig(env('partial.sqlite')));
+    await app.init();
+    // What a seed stopped after its users leaves behind.
+    await app
+      .get(UsersService)
+      .create({ username: 'demo-admin', password: 'Demo-2026-cultivation', role: 'admin' }, SYSTEM_ACTOR);
+    await app.close();
+    await expect(seedDemo(env('partial.sqlite'), 10, 1)).rejects.toThrow(/interrupted/);
+  });
 });

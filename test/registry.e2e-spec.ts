@@ -228,6 +228,18 @@ describe('enterprise registry', () => {
       )
     ).json();
     expect(byName).toMatchObject({ total: 1, items: [{ id: made[1].id }] });
+    // Latin letters in a name match whatever the case, on PostgreSQL as on SQLite.
+    const latinDistrict = `${district}乙`;
+    const acme = await createEnterprise(t, { district: latinDistrict, name: 'Acme科技有限公司' });
+    for (const q of ['acme', 'ACME科技'])
+      expect(
+        (
+          await t.http.get(
+            `/api/enterprises?q=${encodeURIComponent(q)}&district=${encodeURIComponent(latinDistrict)}`,
+            t.adminToken,
+          )
+        ).json(),
+      ).toMatchObject({ total: 1, items: [{ id: acme.id }] });
     const filtered = (
       await t.http.get(
         `/api/enterprises?tier=startup&colour=orange&district=${encodeURIComponent(district)}`,

@@ -122,4 +122,13 @@ describe('users: deactivation, corrections, passwords, and the sessions they end
     expect((await login(user.username, 'Brand-new-2026')).statusCode).toBe(200);
     expect((await login(user.username, 'password-' + user.username)).statusCode).toBe(401);
   });
+
+  it('refuses to create the first admin with a password the policy refuses, naming the variable', async () => {
+    const { createApp } = await import('../src/app.factory');
+    const { loadConfig } = await import('../src/config/app-config');
+    const env = { DATABASE_URL: 'sqlite::memory:', REDIS_URL: '', LOG_LEVEL: 'silent' };
+    const app = await createApp(loadConfig({ ...env, BOOTSTRAP_ADMIN_PASSWORD: 'secret' }));
+    await expect(app.init()).rejects.toThrow(/BOOTSTRAP_ADMIN_PASSWORD: password must be 10/);
+    await app.close().catch(() => undefined);
+  });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -34,6 +37,15 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
         PROCESS_ROLE: 'boss',
         HEAP_GROWING_PERCENT: '-5',
+        WORKER_CONCURRENCY: 'abc',
+        JWT_EXPIRES_IN: '0',
+        CERT_FORMAT_HIGH_TECH: 'GR(',
+        DEADLINE_REVIEW_DAYS: '20d',
+        NOTICE_WORKING_DAYS: '0',
+        LEADER_PANEL_SIZE: '0',
+        VISIT_DUE_DAYS: 'soon',
+        CERT_DIVISION_CODE: '3501',
+        TRUST_PROXY: 'yes',
       });
     } catch (e) {
       error = e as ConfigError;
@@ -48,6 +60,15 @@ describe('loadConfig', () => {
       'LOG_LEVEL',
       'PROCESS_ROLE',
       'HEAP_GROWING_PERCENT',
+      'WORKER_CONCURRENCY',
+      'JWT_EXPIRES_IN',
+      'CERT_FORMAT_HIGH_TECH',
+      'DEADLINE_REVIEW_DAYS',
+      'NOTICE_WORKING_DAYS',
+      'LEADER_PANEL_SIZE',
+      'VISIT_DUE_DAYS',
+      'CERT_DIVISION_CODE',
+      'TRUST_PROXY',
     ])
       expect(text).toContain(name);
   });
@@ -62,5 +83,18 @@ describe('loadConfig', () => {
     );
     const pg = { DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: 'y'.repeat(40), REDIS_URL: 'redis://h:6379/2' };
     expect(loadConfig({ ...pg, API_PROCESSES: '4' }, 'api').apiProcesses).toBe(4);
+  });
+
+  it('keeps the embedded JWT secret beside the database, and replaces a file cut short instead of trusting it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec-config-'));
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}` };
+    const first = loadConfig(env).jwtSecret;
+    expect(first).toHaveLength(64);
+    expect(loadConfig(env).jwtSecret).toBe(first);
+    writeFileSync(join(dir, 'jwt-secret'), '');
+    const replaced = loadConfig(env).jwtSecret;
+    expect(replaced).toHaveLength(64);
+    expect(readFileSync(join(dir, 'jwt-secret'), 'utf8')).toBe(replaced);
+    expect(loadConfig({ ...env, WORKER_CONCURRENCY: '8' }).workerConcurrency).toBe(8);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -28,6 +28,8 @@ export interface AppConfig {
   queueLockMs: number;
   /** Embedded default: SQLite and the in-process job runner, nothing to install. */
   embedded: boolean;
+  /** Jobs a worker runs at once (`WORKER_CONCURRENCY`). */
+  workerConcurrency: number;
   /**
    * API processes on this machine (API_PROCESSES, default 1): more than one runs a primary that migrates the database
    * and forks that many HTTP processes sharing the port (`api-cluster.ts`), one per core being the usual choice.
@@ -83,11 +85,52 @@ function parseInteger(
 function embeddedJwtSecret(database: DatabaseConfig): string {
   if (database.kind !== 'sqlite' || database.path === ':memory:') return randomBytes(32).toString('hex');
   const file = join(dirname(database.path), 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    // A file cut short (a kill or a full disk while it was written) must not become a guessable key.
+    if (kept.length >= 32) return kept;
+  }
   mkdirSync(dirname(file), { recursive: true });
   const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, secret, { mode: 0o600 });
+  // Written aside and renamed: the file is either the old one or the whole new one, never half of it.
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, secret, { mode: 0o600 });
+  renameSync(partial, file);
   return secret;
+}
+
+/** Where a number-format variable is a regular expression (`CERT_FORMAT_*`): it must compile. */
+function checkPattern(env: NodeJS.ProcessEnv, name: string, problems: string[]) {
+  const raw = env[name];
+  if (!raw) return;
+  try {
+    new RegExp(raw);
+  } catch (error) {
+    problems.push(`${name}: not a regular expression (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Variables the feature modules read where they are used (application procedure, certificate numbers, visits,
+ * proxy): checked here too, so that a bad value stops the start with its own message instead of falling back to a
+ * default in silence or answering 500 on the first request that needs it.
+ */
+function checkFeatureVariables(env: NodeJS.ProcessEnv, problems: string[]) {
+  parseInteger(env, 'DEADLINE_ACCEPTANCE_DAYS', 5, 1, 365, problems);
+  parseInteger(env, 'DEADLINE_REVIEW_DAYS', 15, 1, 365, problems);
+  parseInteger(env, 'NOTICE_WORKING_DAYS', 10, 1, 60, problems);
+  const size = parseInteger(env, 'LEADER_PANEL_SIZE', 5, 3, 25, problems);
+  parseInteger(env, 'LEADER_PANEL_MIN_FINANCE', 1, 0, size, problems);
+  parseInteger(env, 'VISIT_MAX_EMPLOYEES', 300, 1, 10_000_000, problems);
+  parseInteger(env, 'VISIT_DUE_DAYS', 30, 1, 365, problems);
+  for (const name of ['CERT_FORMAT_TECH_SME', 'CERT_FORMAT_HIGH_TECH', 'CERT_FORMAT_LEADER'])
+    checkPattern(env, name, problems);
+  if (env.CERT_PROVINCE_CODE && !/^\d{2}$/.test(env.CERT_PROVINCE_CODE))
+    problems.push(`CERT_PROVINCE_CODE: expected two digits, got "${env.CERT_PROVINCE_CODE}"`);
+  if (env.CERT_DIVISION_CODE && !/^\d{6}$/.test(env.CERT_DIVISION_CODE))
+    problems.push(`CERT_DIVISION_CODE: expected six digits, got "${env.CERT_DIVISION_CODE}"`);
+  if (env.TRUST_PROXY && !['true', 'false'].includes(env.TRUST_PROXY))
+    problems.push(`TRUST_PROXY: expected true or false, got "${env.TRUST_PROXY}"`);
 }
 
 /** Reads and validates the environment once at start; every bad variable gets its own message. */
@@ -106,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET: must be at least 32 characters');
   if (!jwtSecret && !embedded) problems.push('JWT_SECRET: required when DATABASE_URL is not SQLite');
   const jwtExpiresIn = env.JWT_EXPIRES_IN || '8h';
-  if (!/^\d+[smhd]?$/.test(jwtExpiresIn))
+  if (!/^\d+[smhd]?$/.test(jwtExpiresIn) || /^0+[smhd]?$/.test(jwtExpiresIn))
     problems.push(`JWT_EXPIRES_IN: expected e.g. 3600, 15m, 8h or 7d, got "${jwtExpiresIn}"`);
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
@@ -130,7 +173,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
     embedded,
     heapGrowingPercent: parseInteger(env, 'HEAP_GROWING_PERCENT', 50, 0, 400, problems),
     apiProcesses: parseInteger(env, 'API_PROCESSES', 1, 1, 64, problems),
+    workerConcurrency: parseInteger(env, 'WORKER_CONCURRENCY', 4, 1, 64, problems),
   };
+  checkFeatureVariables(env, problems);
   if (config.apiProcesses > 1 && role === 'all')
     problems.push('API_PROCESSES: more than one API process needs REDIS_URL (the embedded default is one process)');
   if (problems.length) throw new ConfigError(problems);

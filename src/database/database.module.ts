@@ -5,13 +5,26 @@ import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction-runner';
 
+/** Errors worth waiting out at start: the server not (yet) reachable or not accepting connections yet. */
+export function isTransientConnectionError(error: unknown): boolean {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', '57P03', '53300'].includes(code);
+}
+
 @Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       // Migrations run at every start (idempotent): a fresh clone needs no separate step.
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database), migrationsRun: true }),
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(config.database),
+        migrationsRun: true,
+        retryDelay: 3000,
+        // A database still starting is waited for; one that does not exist, a wrong password or a failed migration is
+        // not going to change in 30 s, so the start fails at once with the reason.
+        toRetry: isTransientConnectionError,
+      }),
     }),
   ],
   providers: [TransactionRunner],

@@ -4,6 +4,9 @@ import { DataSource, Like, Not } from 'typeorm';
 import { ApplicationEntity } from '../applications/application.entities';
 import { ApplicationsSweepProcessor } from '../applications/applications-sweep.processor';
 import { createApp } from '../app.factory';
+import { AuditEventEntity } from '../audit/audit-event.entity';
+import { appendAudit } from '../audit/audit-log';
+import { TransactionRunner } from '../database/transaction-runner';
 import { chinaToday } from '../grading/dto/grading-facts.dto';
 import { addDays } from '../grading/rules/dates';
 import { SYSTEM_ACTOR } from '../auth/actor';
@@ -48,10 +51,23 @@ export async function seedDemo(env: NodeJS.ProcessEnv, SIZE = 3000, SEED = 20261
       `Refusing to seed: the database holds non-demo data (${foreignEnterprises} enterprises, ${foreignUsers - admins} users). Use an empty database.`,
     );
   }
-  if ((await db.getRepository(EnterpriseEntity).count()) > 0) {
+  // The last thing a seed writes is its completion mark: demo data without it is an interrupted seed, which a
+  // second run cannot tell apart from a finished one by looking at the rows, so it is refused, not half-completed.
+  const marks = { entityType: 'demo', entityId: 'district', event: 'SEEDED' };
+  if ((await db.getRepository(AuditEventEntity).count({ where: marks })) > 0) {
     console.log('Demo data is already present; nothing to do.');
     await app.close();
     return 'present';
+  }
+  const demoRows =
+    (await db.getRepository(EnterpriseEntity).count()) +
+    (await db.getRepository(UserEntity).count({ where: { username: Like('demo-%') } }));
+  if (demoRows > 0) {
+    await app.close();
+    throw new DemoRefused(
+      'An earlier seed was interrupted: the database holds part of a demo district. Delete the database ' +
+        '(the embedded default: the ./data folder) and run the seed again.',
+    );
   }
   const http: Inject = async (method, url, body, token) => {
     const res = await app.inject({
@@ -80,6 +96,9 @@ export async function seedDemo(env: NodeJS.ProcessEnv, SIZE = 3000, SEED = 20261
   await drain(app);
   await seedGrants(http, users);
   await drain(app);
+  await app
+    .get(TransactionRunner)
+    .run((m) => appendAudit(m, { ...marks, actorId: null, payload: { enterprises: SIZE, seed: SEED } }));
   console.log(
     `Done in ${Math.round((Date.now() - started) / 1000)} s. Sign in with any demo user (password ${DEMO_PASSWORD}); see README.`,
   );
@@ -447,11 +466,24 @@ async function seedGrants(http: Inject, users: DemoUsers) {
 
 if (require.main === module) {
   const args = process.argv.slice(2);
-  const option = (name: string, fallback: number) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
+  /** `--name N` or `--name=N`, a whole number from `min`; anything else stops before a single row is written. */
+  const option = (name: string, fallback: number, min: number) => {
+    const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (at < 0) return fallback;
+    const raw = args[at].includes('=') ? args[at].slice(name.length + 3) : args[at + 1];
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < min) {
+      console.error(`--${name}: expected a whole number from ${min}, got "${raw ?? ''}"`);
+      process.exit(1);
+    }
+    return value;
   };
-  seedDemo(process.env, option('enterprises', 3000), option('seed', 20261121)).catch((error) => {
+  const unknown = args.filter((a) => a.startsWith('--') && !/^--(enterprises|seed)(=|$)/.test(a));
+  if (unknown.length) {
+    console.error(`unknown option ${unknown.join(', ')}; usage: npm run seed:demo -- [--enterprises N] [--seed S]`);
+    process.exit(1);
+  }
+  seedDemo(process.env, option('enterprises', 3000, 1), option('seed', 20261121, 0)).catch((error) => {
     console.error(error instanceof ConfigError || error instanceof DemoRefused ? error.message : error);
     process.exit(error instanceof DemoRefused ? 2 : 1);
   });

@@ -48,10 +48,10 @@ function where(filter: RegistryFilter): Statement {
   if (filter.colour) conditions.push(`e.colour = ${param(filter.colour)}`);
   if (filter.district) conditions.push(`e.district = ${param(filter.district)}`);
   if (filter.q) {
-    // LIKE's own characters in the search text match themselves.
+    // LIKE's own characters in the search text match themselves; names match whatever the case, as on SQLite.
     const q = filter.q.replace(/[\\%_]/g, (c) => `\\${c}`);
     conditions.push(
-      `(e.name LIKE ${param(`%${q}%`)} ESCAPE '\\' OR e.uscc LIKE ${param(`${q.toUpperCase()}%`)} ESCAPE '\\')`,
+      `(LOWER(e.name) LIKE LOWER(${param(`%${q}%`)}) ESCAPE '\\' OR e.uscc LIKE ${param(`${q.toUpperCase()}%`)} ESCAPE '\\')`,
     );
   }
   return { text: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values };

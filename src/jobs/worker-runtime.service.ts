@@ -40,7 +40,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationBootstrap() {
     if (!this.isWorker) return;
-    const concurrency = Number(process.env.WORKER_CONCURRENCY || 4);
+    const concurrency = this.config.workerConcurrency;
     this.queue.process((name, data, context) => this.registry.handle(name, data, context), concurrency);
     this.relay.start();
     for (const job of repeatables) {

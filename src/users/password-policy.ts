@@ -66,6 +66,13 @@ export function passwordProblem(password: unknown, username?: unknown): string |
   return null;
 }
 
+/** The whole policy, length included, for a password that does not come through a DTO (the bootstrap admin's). */
+export function passwordPolicyProblem(password: string, username?: string): string | null {
+  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH)
+    return `password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`;
+  return passwordProblem(password, username);
+}
+
 @ValidatorConstraint({ name: 'passwordPolicy' })
 export class PasswordPolicyConstraint implements ValidatorConstraintInterface {
   validate(value: unknown, args: ValidationArguments) {

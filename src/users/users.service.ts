@@ -8,10 +8,10 @@ import { OwnershipRegistry } from '../auth/ownership.registry';
 import { hashPassword } from '../auth/password-hasher';
 import { conflict, notFound, validationFailed } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, ConfigError } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';
-import { passwordProblem } from './password-policy';
+import { passwordPolicyProblem, passwordProblem } from './password-policy';
 import { CreateUserDto, ListUsersQueryDto, ResetPasswordDto, UpdateUserDto, UserView } from './user.dto';
 import { UserEntity } from './user.entity';
 import { UserStanding } from './user-standing';
@@ -48,6 +48,9 @@ export class UsersService implements OnApplicationBootstrap {
     if (this.config.role === 'worker' || !this.config.bootstrapAdminPassword) return;
     const admins = await this.dataSource.getRepository(UserEntity).count({ where: { role: 'admin' } });
     if (admins > 0) return;
+    // The first admin's password meets the policy every other password meets; checked only when it is used.
+    const problem = passwordPolicyProblem(this.config.bootstrapAdminPassword, 'admin');
+    if (problem) throw new ConfigError([`BOOTSTRAP_ADMIN_PASSWORD: ${problem}`]);
     await this.create(
       { username: 'admin', password: this.config.bootstrapAdminPassword, role: 'admin', displayName: 'Administrator' },
       { id: null, role: 'system', enterpriseId: null },
