@@ -64,7 +64,12 @@ export class AttachmentsService {
     await writeFile(temp, content);
     await rename(temp, storagePath);
     const row = await this.tx.run(async (manager) => {
-      const app = await manager.findOne(ApplicationEntity, { where: { id: applicationId } });
+      // FOR SHARE on PostgreSQL: a SUBMIT racing this upload waits for it, or, committed first, is what this read sees
+      // (the locked row is read again), so no document is added to an application already submitted.
+      const app = await manager.findOne(ApplicationEntity, {
+        where: { id: applicationId },
+        ...(this.tx.isPostgres ? { lock: { mode: 'pessimistic_read' as const } } : {}),
+      });
       if (!app) throw notFound('application', applicationId);
       if (!EDITABLE.includes(app.state))
         throw conflict('APPLICATION_LOCKED', `Documents cannot change once the application is ${app.state}`);
