@@ -92,6 +92,8 @@ describe('certification applications and their review', () => {
 
     const accepted = await expectOk(await event(t, id, { type: 'ACCEPT' }, cw.token));
     expect(accepted.state).toBe('accepted');
+    // The high-tech path goes on to the panel: the tech SME path's notice is not offered.
+    expect(accepted.allowedEvents).toEqual(['DRAW_PANEL']);
     expect((await t.http.get(`/api/applications/${id}`, cw.token)).json()).toEqual(accepted);
     const drawn = await expectOk(await event(t, id, { type: 'DRAW_PANEL' }, cw.token));
     expect(drawn.state).toBe('under_review');
@@ -180,7 +182,9 @@ describe('certification applications and their review', () => {
       await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'tech_sme' }, cw.token),
     );
     await expectOk(await event(t, app.id, { type: 'SUBMIT' }, user.token));
-    await expectOk(await event(t, app.id, { type: 'ACCEPT' }, cw.token));
+    const accepted = await expectOk(await event(t, app.id, { type: 'ACCEPT' }, cw.token));
+    expect(accepted.allowedEvents).toEqual(['PUBLISH_NOTICE']);
+    expect((await t.http.get(`/api/applications/${app.id}`, user.token)).json().allowedEvents).toEqual(['WITHDRAW']);
     expect((await event(t, app.id, { type: 'DRAW_PANEL' }, cw.token)).statusCode).toBe(409);
     const notice = await expectOk(await event(t, app.id, { type: 'PUBLISH_NOTICE' }, cw.token));
     expect(notice).toMatchObject({ state: 'public_notice', noticeEndsOn: await calendar.addWorkingDays(today, 10) });

@@ -185,6 +185,18 @@ describe('enterprise registry', () => {
       'REGISTERED',
     ]);
     expect(audit.items[1].payload).toMatchObject({ before: { name: e.name }, after: { name: '新名称科技有限公司' } });
+    // The console clears an emptied address or contact with null.
+    const withContact = await createEnterprise(t, {
+      address: '软件园二期',
+      contact: { name: '林晓', phone: '0592-5551234' },
+    });
+    const cleared = await t.http.patch(
+      `/api/enterprises/${withContact.id}`,
+      { address: null, contact: null, version: 1 },
+      caseworker.token,
+    );
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json()).toMatchObject({ address: null, contact: null, version: 2 });
   });
 
   it('lists with filters, search by name or USCC, paging and sorting', async () => {

@@ -88,11 +88,22 @@ const pending = (ctx: ApplicationContext, id: string) => ctx.panel.some((m) => m
  * acceptance then public notice). Pure: randomness (panel draws), dates (notice end) and policy pinning are computed
  * by the service and arrive in the events; who may send what is decided by application.policy.ts.
  */
+/** Which procedure a tier follows: expert review (high-tech, leader) or acceptance then notice (tech SME, 入库). */
+export const isReviewedTier = (tier: TargetTier) => tier !== 'tech_sme';
+
+/**
+ * Whether an event belongs to the tier's procedure. `allowedEvents` lists a state's events without running guards
+ * (most read the event's payload); after acceptance the two procedures part by the guards `reviewed` and `simple`,
+ * which read the tier only, so the list leaves out the other procedure's event here.
+ */
+export const onTierPath = (type: string, tier: TargetTier) =>
+  type === 'DRAW_PANEL' ? isReviewedTier(tier) : type === 'PUBLISH_NOTICE' ? !isReviewedTier(tier) : true;
+
 export const applicationMachine = setup({
   types: { context: {} as ApplicationContext, events: {} as ApplicationEvent, input: {} as { targetTier: TargetTier } },
   guards: {
-    reviewed: ({ context }) => context.targetTier !== 'tech_sme',
-    simple: ({ context }) => context.targetTier === 'tech_sme',
+    reviewed: ({ context }) => isReviewedTier(context.targetTier),
+    simple: ({ context }) => !isReviewedTier(context.targetTier),
     pendingMember: ({ context, event }) => 'by' in event && pending(context, event.by),
     lastScore: ({ context, event }) =>
       event.type === 'SCORE' && context.panel.filter((m) => m.status === 'pending' && m.id !== event.by).length === 0,

@@ -32,6 +32,7 @@ import {
   APPLICATION_MACHINE_VERSION,
   ApplicationContext,
   applicationMachine,
+  onTierPath,
   type LapseReason,
 } from './application.machine';
 import { refusal, SYSTEM_EVENTS } from './application.policy';
@@ -437,7 +438,10 @@ export class ApplicationsService implements OnModuleInit {
     const types =
       eventTypes ??
       eventTypesFrom(this.machines.get(APPLICATION_MACHINE_ID).machine.resolveState(app.snapshot as never));
-    return types.filter((type) => !SYSTEM_EVENTS.includes(type) && !refusal(type, actor, this.subject(app)));
+    return types.filter(
+      (type) =>
+        !SYSTEM_EVENTS.includes(type) && onTierPath(type, app.targetTier) && !refusal(type, actor, this.subject(app)),
+    );
   }
 
   /** The application and its deadlines: one prepared statement, the first read of every event. */
