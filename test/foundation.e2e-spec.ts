@@ -180,6 +180,8 @@ describe('foundation: service, auth, users, audit', () => {
       items: [{ entityType: 'user', entityId: created.id, event: 'CREATED' }],
     });
     expect(audit.json().items[0].payload.passwordHash).toBeUndefined();
+    // Who acted, by name: the bootstrap admin created the user.
+    expect(audit.json().items[0].actor).toEqual({ username: 'admin', displayName: 'Administrator' });
     expect((await t.http.get('/api/audit', created.token)).statusCode).toBe(403);
     const id = audit.json().items[0].id;
     for (const method of ['PUT', 'PATCH', 'DELETE']) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditQueryDto } from './audit.dto';
 
@@ -20,6 +21,19 @@ export class AuditService {
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
     });
-    return { items: rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() })), total };
+    // Who acted, by name (`actor`, beside `actorId`): one read for the page's distinct actors.
+    const actorIds = [...new Set(rows.map((row) => row.actorId).filter((id): id is string => !!id))];
+    const users = actorIds.length
+      ? await this.dataSource
+          .getRepository(UserEntity)
+          .find({ where: { id: In(actorIds) }, select: { id: true, username: true, displayName: true } })
+      : [];
+    const byId = new Map(users.map((u) => [u.id, { username: u.username, displayName: u.displayName }]));
+    const items = rows.map((row) => ({
+      ...row,
+      at: new Date(row.at).toISOString(),
+      actor: row.actorId ? (byId.get(row.actorId) ?? null) : null,
+    }));
+    return { items, total };
   }
 }

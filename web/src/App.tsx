@@ -1,8 +1,10 @@
 import { App as AntApp, ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/es/locale/en_US';
+import zhCN from 'antd/es/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import { Suspense } from 'react';
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from './auth/AuthContext';
 import { AppShell } from './components/AppShell';
 import { ErrorState, Loading } from './components/PageState';
@@ -13,6 +15,8 @@ import { HOME, ROUTES } from './routes';
 
 export function App() {
   const { lang } = useI18n();
+  // antd's pickers show month and weekday names through dayjs.
+  dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
   return (
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf', borderRadius: 4 } }}>
       <AntApp>
@@ -28,7 +32,9 @@ export function App() {
 /** Everything but the sign-in page needs a user; the role decides which routes exist. */
 function SignedIn() {
   const { token, user, loading, error, signOut } = useAuth();
-  if (!token) return <Navigate to="/signin" replace />;
+  const location = useLocation();
+  // Where the user was going (a deep link, or the page open when the token expired): back there after signing in.
+  if (!token) return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
   if (loading) return <div style={{ padding: 48 }}><Loading rows={8} /></div>;
   if (error || !user)
     return (

@@ -93,7 +93,12 @@ describe('web console', { concurrency: false }, () => {
     assert.equal(await colour.getAttribute('data-colour'), 'blue');
     assert.ok((await page.getByTestId('high-tech-checks').innerText()).includes('满足'));
     await shot(page, '02-enterprise-indicators-checkup');
+    // An optional amount typed and then cleared is not given, not 0 (a 0 would fail the revenue shares).
+    await fill('总收入', 45000000);
+    await fill('总收入', '');
+    const saved = page.waitForRequest((r) => r.method() === 'PUT' && r.url().includes('/indicators/'));
     await page.getByTestId('save-indicators').click();
+    assert.equal(JSON.parse((await saved).postData()).totalIncome ?? null, null);
     await page.getByText('年度指标已保存').waitFor();
 
     await page.goto('/my/applications');
@@ -209,8 +214,20 @@ describe('web console', { concurrency: false }, () => {
 
   test('admin sees users and roles, and the region rules', async () => {
     const { context, page } = await newPage(browser.browser, server.base, problems);
-    await signIn(page, 'admin', ADMIN_PASSWORD);
+    // A deep link opened signed out leads back to itself after signing in.
+    await page.goto('/audit');
+    await page.waitForURL('**/signin');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL('**/audit');
+    // Who acted, by name, and the events in Chinese.
+    await page.getByRole('cell', { name: 'Administrator' }).first().waitFor();
+    await page.goto('/users');
     await page.getByText('cw.chen').waitFor();
+    // antd's own texts are in Chinese too (zh_CN locale): a dialog's buttons read 取消 / 确定, not Cancel / OK.
+    await page.getByRole('button', { name: '新建用户' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: /取\s*消/ }).click();
     await shot(page, '14-admin-users');
     await page.goto('/region-config');
     await page.getByText('保存为新版本').waitFor();

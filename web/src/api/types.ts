@@ -398,6 +398,8 @@ export interface AuditEvent {
   from: string | null;
   to: string | null;
   actorId: string | null;
+  /** Who acted, by name; null for the system (sweeps, jobs). */
+  actor: { username: string; displayName: string | null } | null;
   at: string;
   payload: Record<string, unknown>;
 }

@@ -4,24 +4,30 @@ import { Badge, Button, Drawer, List, Pagination, Space, Tag, Typography } from 
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
+import { useUser } from '../auth/AuthContext';
 import type { Notification, NotificationPage } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n';
 import { EmptyState, QueryView } from './PageState';
 
 const PAGE_SIZE = 10;
 
-/** Where a notification leads: the application, the grant list, or the enterprise. */
-function target(n: Notification): string | null {
+/**
+ * Where a notification leads: the application, the grant list, or the enterprise. An enterprise user's grants are at
+ * `/my/grants`, and its own enterprise is its profile, not the staff's registry page.
+ */
+function target(n: Notification, role: string): string | null {
   const p = n.payload;
+  const enterprise = role === 'enterprise';
   if (typeof p.applicationId === 'string') return `/applications/${p.applicationId}`;
-  if (n.kind.startsWith('grant.')) return '/grants';
-  if (typeof p.enterpriseId === 'string') return `/enterprises/${p.enterpriseId}`;
+  if (n.kind.startsWith('grant.')) return enterprise ? '/my/grants' : '/grants';
+  if (typeof p.enterpriseId === 'string') return enterprise ? null : `/enterprises/${p.enterpriseId}`;
   return null;
 }
 
 /** The unread count in the header (polled) and a drawer listing the user's notifications, newest first. */
 export function NotificationBell() {
   const { t, label, dateTime } = useI18n();
+  const user = useUser();
   const client = useQueryClient();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
@@ -71,7 +77,7 @@ export function NotificationBell() {
               <List
                 dataSource={data.items}
                 renderItem={(n) => {
-                  const to = target(n);
+                  const to = target(n, user.role);
                   return (
                     <List.Item
                       actions={[

@@ -2,7 +2,7 @@ import { Alert, Button, Empty, Result, Skeleton } from 'antd';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
-import { useI18n } from '../i18n';
+import { useI18n, type I18n, type MessageKey } from '../i18n';
 
 export function Loading({ rows = 4 }: { rows?: number }) {
   return <Skeleton active paragraph={{ rows }} data-testid="loading" />;
@@ -17,7 +17,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       <Result
         status={apiError.status === 403 ? '403' : '404'}
         title={t(apiError.status === 403 ? 'error.forbidden' : 'error.notFound')}
-        subTitle={apiError.message}
+        subTitle={apiError.code === 'NOT_FOUND' ? undefined : errorText(apiError, t)}
       />
     );
   return (
@@ -25,7 +25,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       type="error"
       showIcon
       message={t('error.loadFailed')}
-      description={errorText(error, t('error.network'))}
+      description={errorText(error, t)}
       action={
         onRetry && (
           <Button size="small" onClick={onRetry}>
@@ -64,11 +64,18 @@ export function QueryView<T>({
   return <>{children(query.data)}</>;
 }
 
-export function errorText(error: unknown, networkText: string): string {
+/**
+ * An error in the user's words: the API's error codes have sentences in `apiError.*`; a code without one shows the
+ * API's own message. Field reasons follow, as the API gives them.
+ */
+export function errorText(error: unknown, t: I18n['t']): string {
   if (error instanceof ApiError) {
-    if (error.status === 0) return networkText;
+    if (error.status === 0) return t('error.network');
+    const key = `apiError.${error.code}` as MessageKey;
+    const known = t(key);
+    const text = known === key ? error.message : known;
     const fields = error.fields.map((f) => `${f.field}: ${f.reason}`).join('; ');
-    return fields ? `${error.message} (${fields})` : error.message;
+    return fields ? `${text} (${fields})` : text;
   }
   return error instanceof Error ? error.message : String(error);
 }

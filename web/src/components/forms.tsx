@@ -31,10 +31,7 @@ export function FormError({ error }: { error: unknown }) {
       showIcon
       style={{ marginBottom: 16 }}
       message={apiError?.fields.length ? t('error.fieldsRejected') : t('error.actionFailed')}
-      description={
-        // Someone saved meanwhile (If-Match): say so in the user's words, not the API's English.
-        apiError?.code === 'STALE_VERSION' ? t('error.staleVersion') : errorText(error, t('error.network'))
-      }
+      description={errorText(error, t)}
       data-testid="form-error"
     />
   );

@@ -14,7 +14,8 @@ export function MoneyInput(props: InputNumberProps<number>) {
       precision={0}
       style={{ width: '100%' }}
       formatter={withCommas}
-      parser={(v) => Number(withoutCommas(v))}
+      // The digits as text, as antd's own parser gives them: a cleared field is empty (not given), not 0.
+      parser={(v) => withoutCommas(v) as unknown as number}
       addonAfter={t('unit.yuan')}
       {...props}
     />

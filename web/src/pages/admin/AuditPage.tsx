@@ -7,7 +7,7 @@ import { usePaged } from '../../lib/usePaged';
 
 /** The append-only audit log, filterable by entity. */
 export default function AuditPage() {
-  const { t, dateTime } = useI18n();
+  const { t, label, dateTime } = useI18n();
   const [entityType, setEntityType] = useState<string>();
   const [entityId, setEntityId] = useState<string>();
   const list = usePaged<AuditEvent>('audit', '/api/audit', { entityType, entityId });
@@ -24,10 +24,11 @@ export default function AuditPage() {
             pagination={{ current: list.page, pageSize: list.pageSize, total: d.total, onChange: list.onPage, showTotal: (n) => t('common.total', { total: n }) }}
             columns={[
               { title: t('audit.at'), dataIndex: 'at', render: dateTime },
-              { title: t('audit.entityType'), dataIndex: 'entityType' },
+              { title: t('audit.actor'), dataIndex: 'actor', render: (_, e) => (e.actor ? e.actor.displayName || e.actor.username : e.actorId ? e.actorId : t('audit.system')) },
+              { title: t('audit.entityType'), dataIndex: 'entityType', render: (v: string) => label('auditEntity', v) },
               { title: t('audit.entityId'), dataIndex: 'entityId', ellipsis: true },
-              { title: t('audit.event'), dataIndex: 'event' },
-              { title: t('audit.transition'), render: (_, e) => (e.from || e.to ? `${e.from ?? '∅'} → ${e.to ?? '∅'}` : '—') },
+              { title: t('audit.event'), dataIndex: 'event', render: (v: string) => label('event', v) },
+              { title: t('audit.transition'), render: (_, e) => (e.from || e.to ? `${e.from ? label('state', e.from) : '∅'} → ${e.to ? label('state', e.to) : '∅'}` : '—') },
             ]} />
         )}
       </QueryView>

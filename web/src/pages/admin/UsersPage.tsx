@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import { api } from '../../api/client';
 import type { User } from '../../api/types';
 import { EnterpriseName } from '../../components/EnterpriseName';
 import { EnterprisePicker } from '../../components/EnterprisePicker';
@@ -41,7 +41,7 @@ export default function UsersPage() {
       void client.invalidateQueries({ queryKey: ['users'] });
     },
     onError: (e) => {
-      message.error(e instanceof ApiError && e.code === 'STALE_VERSION' ? t('error.staleVersion') : errorText(e, t('error.network')));
+      message.error(errorText(e, t));
       void client.invalidateQueries({ queryKey: ['users'] });
     },
   });

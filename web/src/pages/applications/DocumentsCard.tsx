@@ -1,6 +1,6 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Form, Input, Space, Table, Tag, Upload } from 'antd';
+import { App, Button, Card, Form, Select, Space, Table, Tag, Upload } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/client';
 import type { ApplicationDetail, Attachment, Page } from '../../api/types';
@@ -10,6 +10,18 @@ import { EmptyState, QueryView } from '../../components/PageState';
 import { useI18n } from '../../i18n';
 
 const EDITABLE = ['draft', 'returned'];
+/** The documents a certification file usually holds (高新认定申报材料), as codes the API stores; labels in i18n. */
+const DOCUMENT_TYPES = [
+  'business_license',
+  'audit_report',
+  'financial_statements',
+  'rd_expense_audit',
+  'high_tech_revenue_audit',
+  'ip_certificates',
+  'staff_roster',
+  'conversion_evidence',
+  'other',
+];
 
 /** The application's documents: list with download, and upload while the enterprise can still edit. */
 export function DocumentsCard({ app }: { app: ApplicationDetail }) {
@@ -50,11 +62,13 @@ export function DocumentsCard({ app }: { app: ApplicationDetail }) {
             help={documentType && !typeOk ? t('documents.typeRule') : undefined}
             style={{ marginBottom: 0 }}
           >
-            <Input
-              value={documentType}
-              onChange={(e) => setDocumentType(e.target.value.trim())}
-              placeholder="audit_report"
-              style={{ width: 200 }}
+            <Select
+              value={documentType || undefined}
+              onChange={(v: string) => setDocumentType(v)}
+              placeholder={t('documents.typePlaceholder')}
+              style={{ width: 260 }}
+              aria-label={t('documents.type')}
+              options={[...new Set([...required, ...DOCUMENT_TYPES])].map((d) => ({ value: d, label: label('document', d) }))}
             />
           </Form.Item>
           <Upload

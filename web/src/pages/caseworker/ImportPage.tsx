@@ -69,6 +69,7 @@ function ImportReport({ job }: { job: Job }) {
 /** Bulk import of enterprises and indicators (CSV/XLSX) as a job: a progress bar, then the per-row error report. */
 export default function ImportPage() {
   const { t } = useI18n();
+  const { message } = App.useApp();
   const client = useQueryClient();
   const [jobId, setJobId] = useState<string | null>(null);
   const start = useMutation({
@@ -87,6 +88,7 @@ export default function ImportPage() {
           beforeUpload={(file) => {
             if (file.size > 20 * 1024 * 1024) {
               start.reset();
+              message.error(t('import.tooLarge'));
               return false;
             }
             setJobId(null);

@@ -1,6 +1,6 @@
 import { Button, Card, Form, Input, Segmented, Typography } from 'antd';
 import { useState } from 'react';
-import { Navigate, useNavigate } from 'react-router-dom';
+import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { useAuth } from '../../auth/AuthContext';
 import { FormError } from '../../components/forms';
@@ -11,15 +11,18 @@ export function SignInPage() {
   const { t, lang, setLang } = useI18n();
   const { token, signIn } = useAuth();
   const navigate = useNavigate();
+  const from = (useLocation().state as { from?: string } | null)?.from;
+  // Only a path of this console (not `//host`), so a crafted link cannot send the user elsewhere.
+  const destination = from && from.startsWith('/') && !from.startsWith('//') && from !== '/signin' ? from : '/';
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  if (token) return <Navigate to="/" replace />;
+  if (token) return <Navigate to={destination} replace />;
   const submit = async (values: { username: string; password: string }) => {
     setBusy(true);
     setError(null);
     try {
       await signIn(values.username.trim(), values.password);
-      navigate('/', { replace: true });
+      navigate(destination, { replace: true });
     } catch (e) {
       setError(e);
     } finally {

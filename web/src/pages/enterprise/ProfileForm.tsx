@@ -52,8 +52,16 @@ export function ProfileForm({
         address: v.address?.trim(),
         contact: contact && Object.keys(contact).length ? contact : undefined,
       });
+      // An edit sends a field the user emptied as null, which clears it; left out, the old value would stay.
+      const cleared = enterprise
+        ? Object.fromEntries(
+            (['industry', 'address', 'contact'] as const)
+              .filter((k) => body[k] === undefined && enterprise[k] != null)
+              .map((k) => [k, null]),
+          )
+        : {};
       return enterprise
-        ? api.patch<Enterprise>(`/api/enterprises/${enterprise.id}`, { ...body, version: enterprise.version })
+        ? api.patch<Enterprise>(`/api/enterprises/${enterprise.id}`, { ...body, ...cleared, version: enterprise.version })
         : api.post<Enterprise>('/api/enterprises', { ...body, uscc: v.uscc?.trim().toUpperCase() });
     },
     onSuccess: (saved) => {

@@ -10,6 +10,7 @@ import { JobProgress } from '../../components/JobProgress';
 import { EmptyState, QueryView } from '../../components/PageState';
 import { useI18n, type I18n } from '../../i18n';
 import { TargetsEditor } from './TargetsEditor';
+import { chinaToday } from '../../lib/format';
 
 const TIERS = ['startup', 'tech_sme', 'high_tech', 'leader'];
 const COLOURS = ['orange', 'red', 'blue', 'green'];
@@ -149,7 +150,8 @@ export default function DashboardPage() {
   const i18n = useI18n();
   const { t } = i18n;
   const client = useQueryClient();
-  const year = Number(new Date().toISOString().slice(0, 4));
+  // The year in China: from 00:00 on 1 January Beijing time, not from 08:00 (UTC).
+  const year = Number(chinaToday().slice(0, 4));
   const [district, setDistrict] = useState<string>();
   const [regradeJob, setRegradeJob] = useState<string | null>(null);
   const [editingTargets, setEditingTargets] = useState(false);

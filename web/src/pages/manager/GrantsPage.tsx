@@ -1,6 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table } from 'antd';
+import { App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api } from '../../api/client';
 import type { Grant } from '../../api/types';
@@ -57,9 +58,16 @@ function GrantActions({ grant }: { grant: Grant }) {
       ))}
       {act.isError && !needsForm && <FormError error={act.error} />}
       <Modal open={needsForm} title={dialog ? i18n.label('grantAction', dialog) : ''} onCancel={() => setDialog(null)} onOk={() => form.submit()} confirmLoading={act.isPending} destroyOnClose>
-        <Form form={form} layout="vertical" preserve={false} onFinish={(v) => act.mutate({ action: dialog!, body: v })}>
+        <Form form={form} layout="vertical" preserve={false}
+          onFinish={(v) => act.mutate({ action: dialog!, body: { ...v, paidOn: v.paidOn ? (v.paidOn as Dayjs).format('YYYY-MM-DD') : undefined } })}>
           {dialog === 'pay' ? (
-            <Form.Item name="reference" label={t('field.paymentReference')} rules={[required(i18n), lengthBetween(i18n, 2, 100)]}><Input /></Form.Item>
+            <>
+              <Form.Item name="reference" label={t('field.paymentReference')} rules={[required(i18n), lengthBetween(i18n, 2, 100)]}><Input /></Form.Item>
+              {/* The day the treasury paid: today unless the transfer was made earlier (not before approval). */}
+              <Form.Item name="paidOn" label={t('field.paidOn')} extra={t('grants.paidOnHint')}>
+                <DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+              </Form.Item>
+            </>
           ) : (
             <Form.Item name="reason" label={t('field.reason')} rules={[required(i18n), lengthBetween(i18n, 2, 2000)]}><Input.TextArea rows={3} /></Form.Item>
           )}
@@ -72,7 +80,7 @@ function GrantActions({ grant }: { grant: Grant }) {
 
 /** Grants by programme, state and period; four-eyes approval, payment records, and the payment export. */
 export default function GrantsPage() {
-  const { t, label, wan } = useI18n();
+  const { t, label, yuan } = useI18n();
   const { message } = App.useApp();
   const user = useUser();
   const [state, setState] = useState<string>();
@@ -103,7 +111,7 @@ export default function GrantsPage() {
               { title: t('field.enterprise'), dataIndex: 'enterpriseId', render: (id) => <EnterpriseName id={id} link /> },
               { title: t('grants.programme'), render: (_, g) => g.programmeName ?? label('programme', g.programmeCode) },
               { title: t('grants.period'), dataIndex: 'period' },
-              { title: t('grants.amount'), dataIndex: 'amount', align: 'right', render: wan },
+              { title: t('grants.amount'), dataIndex: 'amount', align: 'right', render: yuan },
               { title: t('field.state'), dataIndex: 'state', render: (v) => <StateTag state={v} group="grantState" /> },
               { title: t('common.actions'), render: (_, g) => <GrantActions grant={g} /> },
             ]} />
