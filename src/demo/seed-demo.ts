@@ -238,7 +238,7 @@ async function seedCertifications(http: Inject, users: DemoUsers, ids: string[],
   }
 }
 
-/** Applications in every state of the procedure, driven through the real events. */
+/** Applications in every state of the procedure (at the default size), driven through the real events. */
 async function seedApplications(
   nest: NestFastifyApplication,
   http: Inject,
@@ -383,7 +383,20 @@ async function seedApplications(
       await send({ type: 'WITHDRAW', reason: '自评不达标，暂缓申报' }, own);
     }
   }
-  console.log(`  applications: ${made} high-tech across every state, ${sme} tech SME`);
+  // The states reached, as they are: a small district has too few blue enterprises to fill all of them.
+  const reached = await nest
+    .get(DataSource)
+    .getRepository(ApplicationEntity)
+    .createQueryBuilder('a')
+    .select('DISTINCT a.state', 'state')
+    .where("a.target_tier = 'high_tech'")
+    .getRawMany<{ state: string }>();
+  console.log(
+    `  applications: ${made} high-tech in ${reached.length} states (${reached
+      .map((r) => r.state)
+      .sort()
+      .join(', ')}), ${sme} tech SME`,
+  );
 }
 
 async function seedCasework(http: Inject, users: DemoUsers, ids: string[], seed: number) {

@@ -36,6 +36,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   private again = false;
   private active = false;
   private lastFailure = '';
+  private lastRoundFailure = '';
   /**
    * When the queue connection came back last: Redis may have restarted empty, so rows enqueued before then and still
    * not processed are handed over again at once (job id = outbox id: a job Redis still holds is not added twice).
@@ -73,8 +74,15 @@ export class OutboxRelay implements BeforeApplicationShutdown {
       return;
     }
     this.running = this.relayOnce()
+      .then((n) => {
+        this.lastRoundFailure = '';
+        return n;
+      })
       .catch((error) => {
-        this.logger.warn({ err: error }, 'outbox relay round failed');
+        // A database that is away fails every round (twice a second): said once until a round succeeds again.
+        const message = (error as Error).message;
+        if (message !== this.lastRoundFailure) this.logger.warn({ err: error }, 'outbox relay round failed');
+        this.lastRoundFailure = message;
         return 0;
       })
       .finally(() => {

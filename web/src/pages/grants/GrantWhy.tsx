@@ -1,6 +1,6 @@
 import { Descriptions, List, Space, Tag, Typography } from 'antd';
 import type { Grant } from '../../api/types';
-import { useI18n } from '../../i18n';
+import { useI18n, type I18n } from '../../i18n';
 
 interface Trace {
   condition: unknown;
@@ -11,9 +11,28 @@ interface Trace {
 
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
+const COMPARISONS: Record<string, string> = { '==': '=', '===': '=', '!=': '≠', '!==': '≠', '>': '>', '>=': '≥', '<': '<', '<=': '≤', in: '∈' };
+
+/** A rule's JSON Logic condition in words: facts by their names, comparisons as symbols; anything else as written. */
+function conditionText(condition: unknown, i18n: Pick<I18n, 't' | 'label'>): string {
+  const word = (c: unknown): string => {
+    if (Array.isArray(c)) return `[${c.map(word).join(', ')}]`;
+    if (!c || typeof c !== 'object') return typeof c === 'string' ? c : show(c);
+    const [op, raw] = Object.entries(c as Record<string, unknown>)[0] ?? [];
+    const args = Array.isArray(raw) ? raw : [raw];
+    if (op === 'var') return i18n.label('fact', String(args[0]));
+    if (op in COMPARISONS && args.length === 2) return `${word(args[0])} ${COMPARISONS[op]} ${word(args[1])}`;
+    if (op === 'and' || op === 'or') return args.map((a) => `(${word(a)})`).join(` ${i18n.t(op === 'and' ? 'logic.and' : 'logic.or')} `);
+    if (op === '!') return `${i18n.t('logic.not')} (${word(args[0])})`;
+    return JSON.stringify(c);
+  };
+  return word(condition);
+}
+
 /** Why the grant exists: the trigger, each condition of the rule with the facts it read, and facts still missing. */
 export function GrantWhy({ grant }: { grant: Grant }) {
-  const { t, label } = useI18n();
+  const i18n = useI18n();
+  const { t, label } = i18n;
   const conditions = (Array.isArray(grant.why.conditions) ? grant.why.conditions : []) as Trace[];
   const trigger = (grant.why.trigger ?? {}) as Record<string, unknown>;
   return (
@@ -36,11 +55,11 @@ export function GrantWhy({ grant }: { grant: Grant }) {
                 <Tag color={c.held === true ? 'success' : c.held === false ? 'error' : 'default'}>
                   {c.held === true ? t('check.met') : c.held === false ? t('check.unmet') : t('check.unknown')}
                 </Tag>
-                <Typography.Text code>{JSON.stringify(c.condition)}</Typography.Text>
+                <Typography.Text>{conditionText(c.condition, i18n)}</Typography.Text>
               </Space>
               <Typography.Text type="secondary">
                 {Object.entries(c.facts ?? {})
-                  .map(([k, v]) => `${k} = ${show(v)}`)
+                  .map(([k, v]) => `${label('fact', k)} = ${show(v)}`)
                   .join('; ')}
               </Typography.Text>
             </Space>
@@ -49,7 +68,7 @@ export function GrantWhy({ grant }: { grant: Grant }) {
       />
       {grant.why.missing && grant.why.missing.length > 0 && (
         <Typography.Text type="warning">
-          {t('grants.missing')}: {grant.why.missing.join(', ')}
+          {t('grants.missing')}: {grant.why.missing.map((m) => label('fact', m)).join('、')}
         </Typography.Text>
       )}
     </Space>

@@ -1,13 +1,13 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Input, Modal, Row, Space, Statistic, Table } from 'antd';
+import { Alert, App, Button, Card, Col, Input, Modal, Row, Space, Statistic, Table } from 'antd';
 import { useMemo, useState, type ReactNode } from 'react';
 import { api } from '../../api/client';
 import type { PipelineSummary, TargetProgress } from '../../api/pipeline';
 import { pipelineSummary } from '../../api/summaryFallback';
 import { EChart, type ChartOption } from '../../components/EChart';
 import { JobProgress } from '../../components/JobProgress';
-import { EmptyState, QueryView } from '../../components/PageState';
+import { EmptyState, errorText, QueryView } from '../../components/PageState';
 import { useI18n, type I18n } from '../../i18n';
 import { TargetsEditor } from './TargetsEditor';
 import { chinaToday } from '../../lib/format';
@@ -149,6 +149,7 @@ function ChartCard({ title, children, extra }: { title: string; children: ReactN
 export default function DashboardPage() {
   const i18n = useI18n();
   const { t } = i18n;
+  const { message } = App.useApp();
   const client = useQueryClient();
   // The year in China: from 00:00 on 1 January Beijing time, not from 08:00 (UTC).
   const year = Number(chinaToday().slice(0, 4));
@@ -166,6 +167,7 @@ export default function DashboardPage() {
   const regrade = useMutation({
     mutationFn: () => api.post<{ jobId: string }>('/api/grading/regrade', district ? { district } : {}),
     onSuccess: (r) => setRegradeJob(r.jobId),
+    onError: (e) => message.error(errorText(e, t)),
   });
   const options = useMemo(() => {
     const s = summary.data;

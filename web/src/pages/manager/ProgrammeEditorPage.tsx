@@ -7,7 +7,7 @@ import type { FactDefinition, Page, Programme, Simulation } from '../../api/type
 import { applyApiError, FormError } from '../../components/forms';
 import { MoneyInput } from '../../components/inputs';
 import { JobProgress } from '../../components/JobProgress';
-import { Loading, ErrorState } from '../../components/PageState';
+import { Loading, ErrorState, errorText } from '../../components/PageState';
 import { StateTag } from '../../components/Tags';
 import { useI18n, type I18n } from '../../i18n';
 import { lengthBetween, required, wholeNumber } from '../../lib/rules';
@@ -144,6 +144,7 @@ export default function ProgrammeEditorPage() {
       }
       void client.invalidateQueries({ queryKey: ['programmes'] });
     },
+    onError: (e) => message.error(errorText(e, t)),
   });
   if (!isNew && programme.isLoading) return <Loading rows={10} />;
   if (!isNew && programme.isError) return <ErrorState error={programme.error} onRetry={() => void programme.refetch()} />;
@@ -161,14 +162,14 @@ export default function ProgrammeEditorPage() {
               {p.status === 'draft' && (
                 <Button type="primary" disabled={!simulatedCurrent} loading={action.isPending}
                   title={simulatedCurrent ? undefined : t('programmes.simulateFirst')}
-                  onClick={() => modal.confirm({ title: t('programmes.activateConfirm'), onOk: () => action.mutateAsync('activate') })}>
+                  onClick={() => modal.confirm({ title: t('programmes.activateConfirm'), onOk: () => action.mutateAsync('activate').catch(() => undefined) })}>
                   {t('programmes.activate')}
                 </Button>
               )}
               {p.status === 'active' && (
                 <>
                   <Button onClick={() => action.mutate('runs')} loading={action.isPending}>{t('programmes.run')}</Button>
-                  <Button danger onClick={() => modal.confirm({ title: t('programmes.closeConfirm'), onOk: () => action.mutateAsync('close') })}>{t('programmes.close')}</Button>
+                  <Button danger onClick={() => modal.confirm({ title: t('programmes.closeConfirm'), onOk: () => action.mutateAsync('close').catch(() => undefined) })}>{t('programmes.close')}</Button>
                 </>
               )}
             </Space>

@@ -23,7 +23,7 @@ type Kind = 'month' | 'quarter' | 'year';
 
 /** 月监测、季分析、年评估: a period's figures against the previous period and last year; CSV/XLSX download. */
 export default function ReportsPage() {
-  const { t, lang, number } = useI18n();
+  const { t, lang, number, percent } = useI18n();
   const { message } = App.useApp();
   const now = new Date();
   const [kind, setKind] = useState<Kind>('month');
@@ -37,6 +37,11 @@ export default function ReportsPage() {
   const download = (format: 'csv' | 'xlsx') =>
     void api.download(`/api/reports/${period}`, `report-${period}.${format}`, { format, lang }).catch((e: Error) => message.error(e.message));
   const signed = (v: number | null) => (v === null ? '—' : v > 0 ? `+${number(v)}` : number(v));
+  // A rate (the pass rate, a ratio in the report) reads as a percentage; its changes in percentage points.
+  const isRate = (row: ReportRow) => String(row.key).endsWith('passRate');
+  const figure = (v: number | null, row: ReportRow) => (isRate(row) ? percent(v) : number(v));
+  const change = (v: number | null, row: ReportRow) =>
+    isRate(row) ? (v === null ? '—' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} pp`) : signed(v);
   return (
     <Card
       extra={
@@ -69,11 +74,11 @@ export default function ReportsPage() {
                 { title: h(1, t('reports.metric')), dataIndex: 'metric' },
                 { title: h(2, t('field.tier')), dataIndex: 'tier' },
                 { title: h(3, t('field.district')), dataIndex: 'district' },
-                { title: h(4, t('reports.current')), dataIndex: 'current', align: 'right', render: number },
-                { title: h(5, t('reports.previous')), dataIndex: 'previous', align: 'right', render: number },
-                { title: h(6, t('reports.lastYear')), dataIndex: 'lastYear', align: 'right', render: number },
-                { title: h(7, t('reports.deltaPrevious')), dataIndex: 'deltaPrevious', align: 'right', render: signed },
-                { title: h(8, t('reports.deltaLastYear')), dataIndex: 'deltaLastYear', align: 'right', render: signed },
+                { title: h(4, t('reports.current')), dataIndex: 'current', align: 'right', render: (v, row) => figure(v, row) },
+                { title: h(5, t('reports.previous')), dataIndex: 'previous', align: 'right', render: (v, row) => figure(v, row) },
+                { title: h(6, t('reports.lastYear')), dataIndex: 'lastYear', align: 'right', render: (v, row) => figure(v, row) },
+                { title: h(7, t('reports.deltaPrevious')), dataIndex: 'deltaPrevious', align: 'right', render: (v, row) => change(v, row) },
+                { title: h(8, t('reports.deltaLastYear')), dataIndex: 'deltaLastYear', align: 'right', render: (v, row) => change(v, row) },
               ]} />
           );
         }}
