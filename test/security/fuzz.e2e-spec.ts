@@ -30,7 +30,12 @@ const READ_RUNS = Number(process.env.FUZZ_READ_RUNS ?? 20);
  * Routes that hash or verify a password (argon2, deliberately slow: 0.1–0.5 s a call) get fewer cases, so the run stays
  * near a minute; the other write routes share the rest of WRITE_TOTAL.
  */
-const SLOW_ROUTES: Record<string, number> = { 'POST /api/users': 60, 'POST /api/auth/login': 100 };
+const SLOW_ROUTES: Record<string, number> = {
+  'POST /api/users': 60,
+  'POST /api/auth/login': 100,
+  'PUT /api/users/:id/password': 40,
+  'POST /api/me/password': 40,
+};
 
 type Dimension = 'body' | 'raw' | 'path' | 'query' | 'upload';
 
