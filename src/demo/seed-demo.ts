@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR } from '../auth/actor';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { GrantEntity } from '../subsidies/grant.entity';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { DEMO_DISTRICTS, DEMO_PASSWORD, DEMO_USCC_PREFIX, enterpriseProfile, indicatorYears, prng } from './demo-data';
@@ -54,7 +55,11 @@ export async function seedDemo(env: NodeJS.ProcessEnv, SIZE = 3000, SEED = 20261
   // The last thing a seed writes is its completion mark: demo data without it is an interrupted seed, which a
   // second run cannot tell apart from a finished one by looking at the rows, so it is refused, not half-completed.
   const marks = { entityType: 'demo', entityId: 'district', event: 'SEEDED' };
-  if ((await db.getRepository(AuditEventEntity).count({ where: marks })) > 0) {
+  // A district seeded before the mark existed has grants, the seed's last step: finished too.
+  const finished =
+    (await db.getRepository(AuditEventEntity).count({ where: marks })) > 0 ||
+    (await db.getRepository(GrantEntity).count()) > 0;
+  if (finished) {
     console.log('Demo data is already present; nothing to do.');
     await app.close();
     return 'present';

@@ -14,19 +14,22 @@ const BATCH = 500;
 const REDELIVER_AFTER_MS = 5 * 60_000;
 
 /**
- * The job id of an event's delivery: the outbox id the first time, so relays racing over the same row add one job;
- * a redelivery's id also names the delivery it replaces (its `enqueued_at`). A job that failed for good keeps its id
- * in the queue (Bull keeps failed jobs for days), so redelivering under the same id would be silently ignored and the
- * event never run; relays redelivering the same round still agree on one id. The dispatcher's claim keeps a second
- * job from a second effect either way.
+ * The job id of an event's delivery. The outbox id, the first time and when the queue came back after an outage
+ * (Redis may still hold the job: the same id adds nothing, and a Redis that lost it takes it again). A row still not
+ * processed `REDELIVER_AFTER_MS` after it was handed over gets an id naming that delivery (its `enqueued_at`): its job
+ * may have failed for good, and a failed job keeps its id in the queue for days (Bull), so the same id would be ignored
+ * and the event never run. Relays redelivering the same round agree on one id; the dispatcher's claim keeps a second
+ * job from a second effect in any case.
  */
-export function dispatchJobId(row: Pick<OutboxEventEntity, 'id' | 'enqueuedAt'>): string {
-  return row.enqueuedAt ? `${row.id}:redelivery:${new Date(row.enqueuedAt).getTime()}` : row.id;
+export function dispatchJobId(row: Pick<OutboxEventEntity, 'id' | 'enqueuedAt'>, lostBefore: Date): string {
+  return row.enqueuedAt && new Date(row.enqueuedAt) < lostBefore
+    ? `${row.id}:redelivery:${new Date(row.enqueuedAt).getTime()}`
+    : row.id;
 }
 
 /**
- * Moves committed outbox rows to the job queue, job id = outbox id (so a second relay of the same row is a no-op).
- * When the queue is unreachable the rows simply stay pending and the next round tries again: nothing is lost.
+ * Moves committed outbox rows to the job queue (job ids: `dispatchJobId`, so a second relay of the same row is a
+ * no-op). When the queue is unreachable the rows simply stay pending and the next round tries again: nothing is lost.
  */
 @Injectable()
 export class OutboxRelay implements BeforeApplicationShutdown {
@@ -39,7 +42,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   private lastRoundFailure = '';
   /**
    * When the queue connection came back last: Redis may have restarted empty, so rows enqueued before then and still
-   * not processed are handed over again at once (job id = outbox id: a job Redis still holds is not added twice).
+   * not processed are handed over again at once (under the outbox id: a job Redis still holds is not added twice).
    */
   private reconnectedAt: Date | null = null;
   private watchingReconnects = false;
@@ -116,18 +119,21 @@ export class OutboxRelay implements BeforeApplicationShutdown {
     const subscribed = new Set(this.dispatcher.topics());
     const due = rows.filter((r) => subscribed.has(r.topic));
     const idle = rows.filter((r) => !subscribed.has(r.topic)).map((r) => r.id);
-    const enqueued = await this.enqueue(due);
+    const enqueued = await this.enqueue(due, lostBefore);
     await this.mark(enqueued, idle);
     if (rows.length === BATCH && enqueued.length === due.length) this.again = true;
     return enqueued.length;
   }
 
   /** Hands the rows to the queue in one round trip when the driver can; returns the ids it took. */
-  private async enqueue(rows: Pick<OutboxEventEntity, 'id' | 'topic' | 'enqueuedAt'>[]): Promise<string[]> {
+  private async enqueue(
+    rows: Pick<OutboxEventEntity, 'id' | 'topic' | 'enqueuedAt'>[],
+    lostBefore: Date,
+  ): Promise<string[]> {
     const jobs = rows.map((row) => ({
       name: JOB_NAMES.outboxDispatch,
       data: { outboxId: row.id, topic: row.topic },
-      options: { jobId: dispatchJobId(row) },
+      options: { jobId: dispatchJobId(row, lostBefore) },
     }));
     const enqueued: string[] = [];
     try {

@@ -31,6 +31,12 @@ export function toUserView(user: UserEntity): UserView {
   };
 }
 
+/**
+ * Usernames are one name whatever the case (unique index on lower(username), migration 1763700015000): `ADMIN` is not
+ * a second `admin`, and signing in as `Admin` finds `admin`. For a query builder whose user alias is `u`.
+ */
+const SAME_USERNAME = 'lower(u.username) = lower(:username)';
+
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('users');
@@ -83,10 +89,9 @@ export class UsersService implements OnApplicationBootstrap {
       updatedAt: now,
     };
     await this.tx.run(async (manager) => {
-      // One name whatever the case (unique index on lower(username)): `ADMIN` is not a second `admin`.
       const taken = await manager
         .createQueryBuilder(UserEntity, 'u')
-        .where('lower(u.username) = lower(:username)', { username: dto.username })
+        .where(SAME_USERNAME, { username: dto.username })
         .getCount();
       if (taken) throw conflict('USERNAME_TAKEN', `Username ${dto.username} is taken`);
       await manager.insert(UserEntity, user);
@@ -225,7 +230,7 @@ export class UsersService implements OnApplicationBootstrap {
       .getRepository(UserEntity)
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
-      .where('lower(u.username) = lower(:username)', { username })
+      .where(SAME_USERNAME, { username })
       .getOne();
   }
 
