@@ -63,7 +63,7 @@ function isUnavailable(exception: unknown): boolean {
 }
 
 /** PostgreSQL 23505 or SQLite's UNIQUE/PRIMARY KEY constraint: a race two writers lost, answered as a clash. */
-function isUniqueViolation(exception: unknown): boolean {
+export function isUniqueViolation(exception: unknown): boolean {
   const driver = (exception as { driverError?: { code?: string } })?.driverError ?? (exception as { code?: string });
   return (
     driver?.code === '23505' ||

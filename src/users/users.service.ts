@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
 import { hashPassword } from '../auth/password-hasher';
 import { conflict, notFound, validationFailed } from '../common/domain-error';
+import { isUniqueViolation } from '../common/global-exception.filter';
 import { Page } from '../common/pagination.dto';
 import { AppConfig, ConfigError } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -61,8 +62,9 @@ export class UsersService implements OnApplicationBootstrap {
       { username: 'admin', password: this.config.bootstrapAdminPassword, role: 'admin', displayName: 'Administrator' },
       { id: null, role: 'system', enterpriseId: null },
     ).catch((error) => {
-      // Two API processes starting together: the other one created it (unique username).
-      if ((error as { code?: string }).code !== 'USERNAME_TAKEN') throw error;
+      // Two API processes starting together: the other one created it. Seen as our check's 409, or, when both passed
+      // the check before either inserted, as the unique index refusing the second insert.
+      if ((error as { code?: string }).code !== 'USERNAME_TAKEN' && !isUniqueViolation(error)) throw error;
     });
     this.logger.log('bootstrap admin user created');
   }
