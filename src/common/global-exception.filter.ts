@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isUniqueViolation } from '../database/db-errors';
 import { DomainError } from './domain-error';
 
 interface ErrorBody {
@@ -59,16 +60,6 @@ function isUnavailable(exception: unknown): boolean {
     (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
     UNAVAILABLE_NAMES.has(exception.name) ||
     UNAVAILABLE_NAMES.has(exception.constructor?.name)
-  );
-}
-
-/** PostgreSQL 23505 or SQLite's UNIQUE/PRIMARY KEY constraint: a race two writers lost, answered as a clash. */
-export function isUniqueViolation(exception: unknown): boolean {
-  const driver = (exception as { driverError?: { code?: string } })?.driverError ?? (exception as { code?: string });
-  return (
-    driver?.code === '23505' ||
-    driver?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    driver?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
 

@@ -1,22 +1,5 @@
+import { isConnectionError } from '../database/db-errors';
 import { ConfigError } from './app-config';
-
-/**
- * Codes that say the servers or the credentials are wrong, not the code: nothing listening, a name that does not
- * resolve, a database that does not exist, a wrong password, a server not accepting connections yet.
- */
-const STARTUP_CODES = [
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '3D000',
-  '28P01',
-  '28000',
-  '57P03',
-  '53300',
-];
 
 /**
  * What a process prints when it cannot start: the configuration's own messages, one line for a database or network
@@ -26,7 +9,7 @@ const STARTUP_CODES = [
 export function startFailure(error: unknown): string | unknown {
   if (error instanceof ConfigError) return error.message;
   const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string' && STARTUP_CODES.includes(code) && error instanceof Error)
+  if (isConnectionError(error) && error instanceof Error)
     return `Cannot start: ${error.message} (${code}). Check DATABASE_URL and REDIS_URL, and that the servers are up.`;
   return error;
 }

@@ -3,13 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
+import { isTransientConnectionError } from './db-errors';
 import { TransactionRunner } from './transaction-runner';
-
-/** Errors worth waiting out at start: the server not (yet) reachable or not accepting connections yet. */
-export function isTransientConnectionError(error: unknown): boolean {
-  const code = String((error as { code?: unknown })?.code ?? '');
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', '57P03', '53300'].includes(code);
-}
 
 @Global()
 @Module({

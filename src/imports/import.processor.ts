@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../database/db-errors';
 import type { Actor } from '../auth/actor';
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -227,11 +228,4 @@ export class ImportProcessor {
     const filed = await this.indicators.fileIn(manager, enterprise.id, row.year, row.indicators, actor);
     return { enterprise: outcome, indicators: filed.created ? 'created' : filed.changed ? 'updated' : 'unchanged' };
   }
-}
-
-/** PostgreSQL 23505 or SQLite's UNIQUE constraint (the same test as the global exception filter). */
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error as { driverError?: { code?: string } }).driverError?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor';
 import { OwnershipRegistry } from '../auth/ownership.registry';
 import { hashPassword } from '../auth/password-hasher';
 import { conflict, notFound, validationFailed } from '../common/domain-error';
-import { isUniqueViolation } from '../common/global-exception.filter';
+import { isUniqueViolation } from '../database/db-errors';
 import { Page } from '../common/pagination.dto';
 import { AppConfig, ConfigError } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
