@@ -9,6 +9,12 @@ import { hydrate } from '../database/entity-rows';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { OUTBOX_SUBSCRIBER, OutboxSubscriber } from './outbox-subscriber.decorator';
 
+/** Now, as the driver stores a timestamp column (the raw statements below bypass TypeORM's own conversion). */
+function persistedNow(manager: EntityManager): unknown {
+  const meta = manager.dataSource.getMetadata(OutboxEventEntity);
+  return manager.dataSource.driver.preparePersistentValue(new Date(), meta.findColumnWithPropertyName('processedAt')!);
+}
+
 interface NamedSubscriber {
   /** `Class.method`, the key of its delivery rows. */
   name: string;
@@ -113,10 +119,7 @@ export class OutboxDispatcher implements OnModuleInit {
    */
   private async claim(manager: EntityManager, id: string): Promise<OutboxEventEntity | null> {
     const meta = manager.dataSource.getMetadata(OutboxEventEntity);
-    const now = manager.dataSource.driver.preparePersistentValue(
-      new Date(),
-      meta.findColumnWithPropertyName('processedAt')!,
-    );
+    const now = persistedNow(manager);
     const pg = this.tx.isPostgres;
     const update =
       `UPDATE outbox_events SET processed_at = ${pg ? '$1' : '?'}, attempts = attempts + 1 ` +
@@ -136,11 +139,7 @@ export class OutboxDispatcher implements OnModuleInit {
    */
   private async claimDelivery(manager: EntityManager, id: string, subscriber: string): Promise<boolean> {
     const pg = this.tx.isPostgres;
-    const meta = manager.dataSource.getMetadata(OutboxEventEntity);
-    const now = manager.dataSource.driver.preparePersistentValue(
-      new Date(),
-      meta.findColumnWithPropertyName('processedAt')!,
-    );
+    const now = persistedNow(manager);
     const insert =
       `INSERT INTO outbox_deliveries (event_id, subscriber, delivered_at) VALUES (${pg ? '$1, $2, $3' : '?, ?, ?'}) ` +
       `ON CONFLICT DO NOTHING RETURNING event_id`;
