@@ -32,6 +32,15 @@ export function toUserView(user: UserEntity): UserView {
   };
 }
 
+/** What a change to an account writes (`set`) and how the audit log records it. */
+interface AccountChange {
+  set: Partial<UserEntity>;
+  event: string;
+  from?: string;
+  to?: string;
+  payload: Record<string, unknown>;
+}
+
 /**
  * Usernames are one name whatever the case (unique index on lower(username), migration 1763700015000): `ADMIN` is not
  * a second `admin`, and signing in as `Admin` finds `admin`. For a query builder whose user alias is `u`.
@@ -116,9 +125,7 @@ export class UsersService implements OnApplicationBootstrap {
    * a reviewer's next sign-in carries the corrected expertise that scoring reads.
    */
   async update(id: string, dto: UpdateUserDto, actor: Actor): Promise<UserView> {
-    const view = await this.tx.run(async (manager) => {
-      const user = await manager.findOne(UserEntity, { where: { id } });
-      if (!user) throw notFound('user', id);
+    return this.changeAccount(id, actor, async (user, manager) => {
       if (user.version !== dto.version)
         throw conflict('STALE_VERSION', `user ${id} is at version ${user.version}, not ${dto.version}`, {
           version: user.version,
@@ -129,24 +136,17 @@ export class UsersService implements OnApplicationBootstrap {
       if (dto.active !== undefined && dto.active !== user.active) changes.active = dto.active;
       if (dto.displayName !== undefined && dto.displayName !== user.displayName) changes.displayName = dto.displayName;
       if (dto.expertise !== undefined && dto.expertise !== user.expertise) changes.expertise = dto.expertise;
-      if (!Object.keys(changes).length) return toUserView(user);
+      if (!Object.keys(changes).length) return null;
       if (changes.active === false && user.role === 'admin') await this.keepAnAdmin(manager, id);
-      const updated = { ...user, ...changes, version: user.version + 1, updatedAt: new Date() };
-      await this.writeVersioned(manager, user, { ...changes, version: updated.version, updatedAt: updated.updatedAt });
       const before = Object.fromEntries(Object.keys(changes).map((k) => [k, user[k as keyof typeof changes]]));
-      await appendAudit(manager, {
-        entityType: 'user',
-        entityId: id,
+      return {
+        set: changes,
         event: changes.active === false ? 'DEACTIVATED' : changes.active === true ? 'REACTIVATED' : 'UPDATED',
         from: user.active ? 'active' : 'inactive',
-        to: updated.active ? 'active' : 'inactive',
-        actorId: actor.id,
-        payload: { before, after: changes, version: updated.version },
-      });
-      return toUserView(updated);
+        to: (changes.active ?? user.active) ? 'active' : 'inactive',
+        payload: { before, after: changes },
+      };
     });
-    this.standing.forget(id);
-    return view;
   }
 
   /** An admin sets a new password (the person lost theirs); the account's current sessions end. */
@@ -161,24 +161,43 @@ export class UsersService implements OnApplicationBootstrap {
 
   private async replacePassword(id: string, password: string, actor: Actor, event: string): Promise<UserView> {
     const passwordHash = await hashPassword(password);
-    const view = await this.tx.run(async (manager) => {
-      const user = await manager.findOne(UserEntity, { where: { id } });
-      if (!user) throw notFound('user', id);
+    return this.changeAccount(id, actor, (user) => {
       const problem = passwordProblem(password, user.username);
       if (problem)
         throw validationFailed([{ field: event === 'PASSWORD_RESET' ? 'password' : 'newPassword', reason: problem }]);
-      const updated = { ...user, version: user.version + 1, updatedAt: new Date() };
+      return { set: { passwordHash }, event, payload: {} };
+    });
+  }
+
+  /**
+   * The one way an existing account changes: in one transaction, read it, let `change` decide (null: nothing to do),
+   * write with a raised version (version-checked; the raise ends the account's sessions) and audit; then this process
+   * forgets the account's standing at once (UserStanding; the others within seconds).
+   */
+  private async changeAccount(
+    id: string,
+    actor: Actor,
+    change: (user: UserEntity, manager: EntityManager) => Promise<AccountChange | null> | AccountChange | null,
+  ): Promise<UserView> {
+    const view = await this.tx.run(async (manager) => {
+      const user = await manager.findOne(UserEntity, { where: { id } });
+      if (!user) throw notFound('user', id);
+      const decided = await change(user, manager);
+      if (!decided) return toUserView(user);
+      const updated = { ...user, ...decided.set, version: user.version + 1, updatedAt: new Date() };
       await this.writeVersioned(manager, user, {
-        passwordHash,
+        ...decided.set,
         version: updated.version,
         updatedAt: updated.updatedAt,
       });
       await appendAudit(manager, {
         entityType: 'user',
         entityId: id,
-        event,
+        event: decided.event,
+        from: decided.from,
+        to: decided.to,
         actorId: actor.id,
-        payload: { version: updated.version },
+        payload: { ...decided.payload, version: updated.version },
       });
       return toUserView(updated);
     });
