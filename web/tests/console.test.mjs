@@ -100,6 +100,13 @@ describe('web console', { concurrency: false }, () => {
     await page.getByTestId('save-indicators').click();
     assert.equal(JSON.parse((await saved).postData()).totalIncome ?? null, null);
     await page.getByText('年度指标已保存').waitFor();
+    // The stored grade is refreshed shortly after a save; what is typed meanwhile is not wiped by it.
+    const enterpriseUrl = new RegExp(`/api/enterprises/${ids.enterprise}$`);
+    const refreshed = page.waitForResponse((r) => r.request().method() === 'GET' && enterpriseUrl.test(r.url()), { timeout: 15000 });
+    await fill('职工总数', 121);
+    await refreshed;
+    await page.waitForTimeout(500);
+    assert.equal(await page.getByLabel('职工总数', { exact: true }).inputValue(), '121');
 
     await page.goto('/my/applications');
     await page.getByTestId('empty').waitFor();

@@ -153,18 +153,35 @@ export function IndicatorsEditor({ enterpriseId }: { enterpriseId: string }) {
     certs.data?.items.find((c) => c.tier === 'high_tech' && c.status === 'active')?.issuedOn ?? null;
   const current = years.data?.items.find((y) => y.year === year);
 
-  useEffect(() => {
-    if (!years.data) return;
+  // The year and version the form was filled from. A save sends that version (If-Match), so a save by someone else
+  // meanwhile answers 409 instead of being overwritten; and refetches (the grade refresh after a save, a window
+  // refocus) fill the form again only when it shows another year or nothing typed in it would be lost.
+  const loaded = useRef<{ year: number; version: number | null } | null>(null);
+  const fill = (row: IndicatorsView | undefined) => {
     form.resetFields();
-    if (current) {
-      const { enterpriseId: _e, year: _y, version: _v, updatedAt: _u, ...data } = current;
+    if (row) {
+      const { enterpriseId: _e, year: _y, version: _v, updatedAt: _u, ...data } = row;
       form.setFieldsValue({ ...EMPTY, ...data, assessed: !!data.innovation });
     } else form.setFieldsValue(EMPTY);
+    loaded.current = { year, version: row?.version ?? null };
     setCheckup(null);
     setSaveError(null);
+  };
+
+  useEffect(() => {
+    if (!years.data) return;
+    const version = current?.version ?? null;
+    const shown = loaded.current;
+    if (!shown || shown.year !== year || (shown.version !== version && !form.isFieldsTouched())) fill(current);
     schedule();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [year, years.data, enterprise.data]);
+  }, [year, years.data]);
+
+  // A new grade or certificate changes the check-up, never what was typed.
+  useEffect(() => {
+    schedule();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [enterprise.data, certs.data]);
 
   const runCheckup = async () => {
     if (!enterprise.data || !years.data) return;
@@ -196,14 +213,14 @@ export function IndicatorsEditor({ enterpriseId }: { enterpriseId: string }) {
   useEffect(() => () => window.clearTimeout(timer.current), []);
 
   const save = useMutation({
-    // The version the form was loaded at: someone else's save meanwhile answers 409 instead of being overwritten.
     mutationFn: (body: AnnualIndicators) =>
       api.put<IndicatorsView>(
         `/api/enterprises/${enterpriseId}/indicators/${year}`,
         body,
-        current ? { 'if-match': String(current.version) } : undefined,
+        loaded.current?.version != null ? { 'if-match': String(loaded.current.version) } : undefined,
       ),
-    onSuccess: () => {
+    onSuccess: (saved) => {
+      if (loaded.current?.year === saved.year) loaded.current = { year: saved.year, version: saved.version };
       setSaveError(null);
       message.success(t('indicators.saved', { year }));
       void client.invalidateQueries({ queryKey: ['indicators', enterpriseId] });
