@@ -21,6 +21,12 @@ describe('npm run seed:demo', () => {
       enterprises: db.prepare('SELECT uscc, name, district, state, colour FROM enterprises ORDER BY uscc').all(),
       applications: db.prepare('SELECT state, COUNT(*) AS n FROM applications GROUP BY state ORDER BY state').all(),
       users: db.prepare("SELECT username, role FROM users WHERE username LIKE 'demo-%' ORDER BY username").all(),
+      grants: db
+        .prepare(
+          `SELECT e.uscc, g.programme_code, g.period, g.state FROM grants g JOIN enterprises e ON e.id = g.enterprise_id
+           ORDER BY e.uscc, g.programme_code, g.period`,
+        )
+        .all(),
     };
     db.close();
     return rows;
@@ -41,6 +47,8 @@ describe('npm run seed:demo', () => {
     expect(new Set(a.enterprises.map((e: any) => e.colour)).size).toBeGreaterThanOrEqual(3);
     // A small district has few blue enterprises to apply; the full-size seed reaches every state (see README).
     expect(a.applications.length).toBeGreaterThanOrEqual(4);
+    // Grants are moved along their path in the seed's own order, so the same seed gives the same grant states.
+    expect(new Set(a.grants.map((g: any) => g.state)).size).toBeGreaterThanOrEqual(3);
     expect(a.users.map((u: any) => u.role)).toEqual(
       expect.arrayContaining(['admin', 'manager', 'caseworker', 'reviewer', 'enterprise']),
     );

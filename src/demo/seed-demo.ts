@@ -99,7 +99,7 @@ export async function seedDemo(env: NodeJS.ProcessEnv, SIZE = 3000, SEED = 20261
   await seedCasework(http, users, ids, SEED);
   await seedTargets(http, users);
   await drain(app);
-  await seedGrants(http, users);
+  await seedGrants(http, users, ids);
   await drain(app);
   await app
     .get(TransactionRunner)
@@ -446,13 +446,35 @@ async function seedTargets(http: Inject, users: DemoUsers) {
   );
 }
 
-/** Moves some of the grants the programmes matched along their path: notified, confirmed, approved, paid. */
-async function seedGrants(http: Inject, users: DemoUsers) {
+/**
+ * Moves some of the grants the programmes matched along their path: notified, confirmed, approved, paid. The grants
+ * are taken in the order the seed created their enterprises (then programme and period), not the list's order: one
+ * batch creates them at the same moment, and their ids are random, so the list's order differs from run to run.
+ */
+async function seedGrants(http: Inject, users: DemoUsers, ids: string[]) {
   const manager = users.tokens['demo-manager'];
-  const list = await http('GET', '/api/grants?pageSize=50', undefined, manager).catch(() => null);
-  if (!list) return console.log('  grants: skipped');
+  type Listed = { id: string; enterpriseId: string; programmeCode: string; period: string; state: string };
+  const grants: Listed[] = [];
+  let total = 0;
+  try {
+    for (let page = 1; page === 1 || grants.length < total; page++) {
+      const list = await http('GET', `/api/grants?pageSize=100&page=${page}`, undefined, manager);
+      total = list.total;
+      if (!list.items.length) break;
+      grants.push(...list.items);
+    }
+  } catch {
+    return console.log('  grants: skipped');
+  }
+  const order = new Map(ids.map((id, i) => [id, i]));
+  grants.sort(
+    (a, b) =>
+      (order.get(a.enterpriseId) ?? ids.length) - (order.get(b.enterpriseId) ?? ids.length) ||
+      a.programmeCode.localeCompare(b.programmeCode) ||
+      a.period.localeCompare(b.period),
+  );
   let moved = 0;
-  for (const grant of list.items.slice(0, 30)) {
+  for (const grant of grants.slice(0, 30)) {
     const step = moved % 4;
     try {
       await http('POST', `/api/grants/${grant.id}/notify`, {}, manager);
@@ -479,7 +501,7 @@ async function seedGrants(http: Inject, users: DemoUsers) {
       if (process.env.DEMO_DEBUG) console.warn(String(error));
     }
   }
-  console.log(`  grants: ${list.total} matched, ${moved} moved along their path`);
+  console.log(`  grants: ${total} matched, ${moved} moved along their path`);
 }
 
 if (require.main === module) {
