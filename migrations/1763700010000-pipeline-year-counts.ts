@@ -90,7 +90,7 @@ export const PG_MOVED = `SELECT o.id, o.district AS old_district, n.district AS 
  * read the old district FOR KEY SHARE), then, in a fresh snapshot, move their contributions from the old to the new
  * district. Exported for 1763700012000, which puts an early exit in front of it.
  */
-export function pgDistrictMove(): string {
+function pgDistrictMove(): string {
   return `PERFORM 1 FROM enterprises e WHERE e.id IN (SELECT id FROM (${PG_MOVED}) m) ORDER BY e.id FOR UPDATE OF e;
         ${INSERT}
         SELECT CASE WHEN s.sign = 1 THEN m.new_district ELSE m.old_district END, x.year, x.metric, x.k1, x.k2,
