@@ -10,6 +10,8 @@ import { startFailure } from './config/start-failure';
 async function main() {
   const config = loadConfig(process.env, 'worker');
   if (config.role === 'api') throw new ConfigError(['PROCESS_ROLE: the worker entry point cannot run as api']);
+  if (config.embedded)
+    throw new ConfigError(['DATABASE_URL: a separate worker needs PostgreSQL; on SQLite `npm start` runs the jobs']);
   applyHeapPolicy(config.heapGrowingPercent);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: new PinoNestLogger(createPino(config.logLevel)),

@@ -19,17 +19,12 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 describe('application documents and a reviewer pool that is too small', () => {
   let t: TestApp;
   let cw: User;
-  const saved = process.env.REQUIRED_DOCUMENTS_HIGH_TECH;
   beforeAll(async () => {
     // This bureau requires an audit report with every high-tech application.
-    process.env.REQUIRED_DOCUMENTS_HIGH_TECH = 'audit_report';
-    t = await bootTestApp();
+    t = await bootTestApp({ REQUIRED_DOCUMENTS_HIGH_TECH: 'audit_report' });
     cw = await userWithToken(t, 'caseworker');
   });
-  afterAll(async () => {
-    process.env.REQUIRED_DOCUMENTS_HIGH_TECH = saved;
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   const upload = (appId: string, token: string, filename: string, content: Buffer, documentType = 'audit_report') => {
     const { body, headers } = multipart(filename, content);

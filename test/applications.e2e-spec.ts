@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ApplicationDeadlineEntity, ApplicationEntity } from '../src/applications/application.entities';
-import { applicationSettings } from '../src/applications/application-settings';
+import type { AppConfig } from '../src/config/app-config';
+import { APP_CONFIG } from '../src/config/config.module';
 import { ApplicationsSweepProcessor } from '../src/applications/applications-sweep.processor';
 import { nextCertificateNumber } from '../src/applications/certificate-numbers';
 import { WorkingCalendar } from '../src/calendar/working-calendar.service';
@@ -211,7 +212,7 @@ describe('certification applications and their review', () => {
   });
 
   it('numbers certificates past a recorded number of another shape that shares the prefix', async () => {
-    const settings = applicationSettings();
+    const settings = t.app.get<AppConfig>(APP_CONFIG).procedure;
     const manager = t.app.get(DataSource).manager;
     const before = await nextCertificateNumber(manager, 'leader', today, settings);
     expect(before).toMatch(new RegExp(`^LJ-${year}-\\d{4}$`));

@@ -1,3 +1,4 @@
+import { readInteger, readList, readText } from '../config/env-reader';
 import { HIGH_TECH_PANEL, PanelRules } from './panel.rules';
 import type { TargetTier } from './application.machine';
 
@@ -18,35 +19,33 @@ export interface ApplicationSettings {
   divisionCode: string;
 }
 
-const list = (raw: string | undefined) =>
-  (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-const int = (raw: string | undefined, fallback: number) => (raw && /^\d+$/.test(raw) ? Number(raw) : fallback);
-
-export function applicationSettings(env: NodeJS.ProcessEnv = process.env): ApplicationSettings {
+/**
+ * Read once at start by `loadConfig` (the app's config carries the result as `procedure`); a bad value is a problem
+ * there, named, instead of a silent default.
+ */
+export function applicationSettings(env: NodeJS.ProcessEnv, problems: string[]): ApplicationSettings {
+  const leaderSize = readInteger(env, 'LEADER_PANEL_SIZE', HIGH_TECH_PANEL.size, 3, 25, problems);
   return {
-    acceptanceDays: int(env.DEADLINE_ACCEPTANCE_DAYS, 5),
-    reviewDays: int(env.DEADLINE_REVIEW_DAYS, 15),
-    noticeDays: int(env.NOTICE_WORKING_DAYS, 10),
+    acceptanceDays: readInteger(env, 'DEADLINE_ACCEPTANCE_DAYS', 5, 1, 365, problems),
+    reviewDays: readInteger(env, 'DEADLINE_REVIEW_DAYS', 15, 1, 365, problems),
+    noticeDays: readInteger(env, 'NOTICE_WORKING_DAYS', 10, 1, 60, problems),
     requiredDocuments: {
-      tech_sme: list(env.REQUIRED_DOCUMENTS_TECH_SME),
-      high_tech: list(env.REQUIRED_DOCUMENTS_HIGH_TECH),
-      leader: list(env.REQUIRED_DOCUMENTS_LEADER),
+      tech_sme: readList(env, 'REQUIRED_DOCUMENTS_TECH_SME'),
+      high_tech: readList(env, 'REQUIRED_DOCUMENTS_HIGH_TECH'),
+      leader: readList(env, 'REQUIRED_DOCUMENTS_LEADER'),
     },
     panel: {
       high_tech: HIGH_TECH_PANEL,
       // Leader panels are region-configured; the default is the high-tech rule.
       leader: {
-        size: int(env.LEADER_PANEL_SIZE, HIGH_TECH_PANEL.size),
+        size: leaderSize,
         technicalShare: HIGH_TECH_PANEL.technicalShare,
-        minFinance: int(env.LEADER_PANEL_MIN_FINANCE, HIGH_TECH_PANEL.minFinance),
+        minFinance: readInteger(env, 'LEADER_PANEL_MIN_FINANCE', HIGH_TECH_PANEL.minFinance, 0, leaderSize, problems),
       },
     },
     passMark: 71,
-    provinceCode: env.CERT_PROVINCE_CODE || '35',
-    divisionCode: env.CERT_DIVISION_CODE || '350100',
+    provinceCode: readText(env, 'CERT_PROVINCE_CODE', '35', /^\d{2}$/, 'two digits', problems),
+    divisionCode: readText(env, 'CERT_DIVISION_CODE', '350100', /^\d{6}$/, 'six digits', problems),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, In, Not } from 'typeorm';
@@ -6,6 +6,8 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { hydrate, readRows, selectColumns } from '../database/entity-rows';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { OwnershipRegistry } from '../auth/ownership.registry';
 import { WorkingCalendar } from '../calendar/working-calendar.service';
 import { barFor } from '../certifications/certification.rules';
@@ -23,7 +25,7 @@ import { eventTypesFrom } from '../state/snapshot-tools';
 import { RowWrite, TransitionService } from '../state/transition.service';
 import { ApplicationDeadlines, DeadlinePlan, toDeadlineView } from './application-deadlines';
 import { ApplicationEventBuilder, reviewerRows } from './application-event-builder';
-import { applicationSettings } from './application-settings';
+import type { ApplicationSettings } from './application-settings';
 import { ApplicationDeadlineEntity, ApplicationEntity } from './application.entities';
 import { ApplicationEventDto, CreateApplicationDto, ListApplicationsQueryDto } from './application.dto';
 import {
@@ -52,9 +54,10 @@ const onPanel = (reviewer: string, status: 'pending' | 'seated' = 'seated') =>
 /** Certification applications: creation, events through the one transition mechanism, queues and the notice close. */
 @Injectable()
 export class ApplicationsService implements OnModuleInit {
-  readonly settings = applicationSettings();
+  readonly settings: ApplicationSettings;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly tx: TransactionRunner,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly machines: MachineRegistry,
@@ -65,7 +68,9 @@ export class ApplicationsService implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly ownership: OwnershipRegistry,
     private readonly relay: OutboxRelay,
-  ) {}
+  ) {
+    this.settings = config.procedure;
+  }
 
   private withDeadlinesSql?: string;
 

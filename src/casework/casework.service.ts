@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { conflict, notFound, validationFailed } from '../common/domain-error';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { toEnterpriseView } from '../enterprises/enterprise.view';
@@ -17,23 +19,21 @@ import { OnOutboxEvent } from '../outbox/outbox-subscriber.decorator';
 import { UserEntity } from '../users/user.entity';
 import { VisitDueEntity, VisitEntity, VisitNeedEntity } from './casework.entities';
 import { AssignCaseworkerDto, RecordVisitDto, UpdateNeedDto } from './casework.dto';
-
-/** Visits are due for newly recognised high-tech enterprises this small or smaller (employees), within this many days. */
-export const visitPolicy = (env: NodeJS.ProcessEnv = process.env) => ({
-  maxEmployees: Number(env.VISIT_MAX_EMPLOYEES || 300),
-  dueWithinDays: Number(env.VISIT_DUE_DAYS || 30),
-});
+import type { VisitPolicy } from './visit-policy';
 
 /** One-to-one casework (一企一专员): assignments, follow-up visits with needs, and the visits that are due. */
 @Injectable()
 export class CaseworkService {
-  private readonly policy = visitPolicy();
+  private readonly policy: VisitPolicy;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly tx: TransactionRunner,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifications: NotificationsService,
-  ) {}
+  ) {
+    this.policy = config.visits;
+  }
 
   async assign(enterpriseId: string, dto: AssignCaseworkerDto, actor: Actor) {
     const enterprise = await this.tx.run(async (manager) => {

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -6,6 +6,8 @@ import { AuditEventEntity } from '../audit/audit-event.entity';
 import { appendAudit } from '../audit/audit-log';
 import type { Actor } from '../auth/actor';
 import { conflict, DomainError, forbidden, notFound, validationFailed } from '../common/domain-error';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { TransactionRunner } from '../database/transaction-runner';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity';
 import { TIER_MACHINE_ID } from '../enterprises/tier.machine';
@@ -18,11 +20,11 @@ import { TransitionService } from '../state/transition.service';
 import { CertificationEntity } from './certification.entity';
 import {
   barFor,
+  type CertifiedTier,
   heldTier,
   numberProblem,
   recognitionKind,
   validUntil,
-  DEFAULT_NUMBER_FORMATS,
 } from './certification.rules';
 import { ProposeRevocationDto, RecordCertificationDto } from './certification.dto';
 import { RevocationEntity } from './revocation.entity';
@@ -30,15 +32,6 @@ import { REVOCATION_MACHINE_ID, REVOCATION_MACHINE_VERSION, revocationMachine } 
 import { syncTierDown } from './tier-sync';
 
 const TIER_EVENTS = ['RECOGNISED', 'EXPIRED', 'REVOKED', 'EXITED', 'REINSTATED'];
-
-/** Number formats per tier, overridable by each bureau (`CERT_FORMAT_TECH_SME`, `CERT_FORMAT_HIGH_TECH`, `CERT_FORMAT_LEADER`). */
-export function numberFormats(env: NodeJS.ProcessEnv = process.env) {
-  return {
-    tech_sme: env.CERT_FORMAT_TECH_SME || DEFAULT_NUMBER_FORMATS.tech_sme,
-    high_tech: env.CERT_FORMAT_HIGH_TECH || DEFAULT_NUMBER_FORMATS.high_tech,
-    leader: env.CERT_FORMAT_LEADER || DEFAULT_NUMBER_FORMATS.leader,
-  };
-}
 
 export const barred = (tier: string, until: string, reason: string) =>
   new DomainError(409, 'TIER_BARRED', `The enterprise is barred from ${tier} until ${until} (${reason})`, undefined, {
@@ -49,16 +42,19 @@ export const barred = (tier: string, until: string, reason: string) =>
 /** Recognitions held, recorded and revoked; every change moves the tier through the tier machine. */
 @Injectable()
 export class CertificationsService implements OnModuleInit {
-  private readonly formats = numberFormats();
+  private readonly formats: Record<CertifiedTier, string>;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly tx: TransactionRunner,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly machines: MachineRegistry,
     private readonly transitions: TransitionService,
     private readonly regionConfig: RegionConfigService,
     private readonly relay: OutboxRelay,
-  ) {}
+  ) {
+    this.formats = config.certificateFormats;
+  }
 
   onModuleInit() {
     this.machines.register({

@@ -79,10 +79,41 @@ describe('loadConfig', () => {
       /only with REDIS_URL/,
     );
     expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', API_PROCESSES: '2' })).toThrow(
-      /API_PROCESSES: more than one API process needs REDIS_URL/,
+      /API_PROCESSES: more than one API process needs PostgreSQL and REDIS_URL/,
     );
+    // On SQLite one process does everything: an exported REDIS_URL does not make `npm start` an API without jobs.
+    const sqliteRedis = { DATABASE_URL: 'sqlite::memory:', REDIS_URL: 'redis://h:6379/2' };
+    expect(loadConfig(sqliteRedis, 'api').role).toBe('all');
+    expect(() => loadConfig({ ...sqliteRedis, PROCESS_ROLE: 'api' })).toThrow(/separate processes only on PostgreSQL/);
+    expect(() => loadConfig({ ...sqliteRedis, API_PROCESSES: '2' }, 'api')).toThrow(/API_PROCESSES/);
     const pg = { DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: 'y'.repeat(40), REDIS_URL: 'redis://h:6379/2' };
     expect(loadConfig({ ...pg, API_PROCESSES: '4' }, 'api').apiProcesses).toBe(4);
+  });
+
+  it('reads the feature settings once, with their defaults, into the config the modules are given', () => {
+    const defaults = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
+    expect(defaults.procedure).toMatchObject({ acceptanceDays: 5, reviewDays: 15, noticeDays: 10, provinceCode: '35' });
+    expect(defaults.procedure.panel.leader).toMatchObject({ size: 5, minFinance: 1 });
+    expect(defaults.visits).toEqual({ maxEmployees: 300, dueWithinDays: 30 });
+    expect(defaults.certificateFormats.high_tech).toMatch(/^\^GR/);
+    expect(defaults.trustProxy).toBe(false);
+    const set = loadConfig({
+      DATABASE_URL: 'sqlite::memory:',
+      DEADLINE_ACCEPTANCE_DAYS: '3',
+      LEADER_PANEL_SIZE: '7',
+      LEADER_PANEL_MIN_FINANCE: '2',
+      REQUIRED_DOCUMENTS_HIGH_TECH: 'audit_report, ip_list',
+      CERT_DIVISION_CODE: '350200',
+      VISIT_DUE_DAYS: '10',
+      CERT_FORMAT_LEADER: '^LJ-\\d+$',
+      TRUST_PROXY: 'true',
+    });
+    expect(set.procedure).toMatchObject({ acceptanceDays: 3, divisionCode: '350200' });
+    expect(set.procedure.panel.leader).toMatchObject({ size: 7, minFinance: 2 });
+    expect(set.procedure.requiredDocuments.high_tech).toEqual(['audit_report', 'ip_list']);
+    expect(set.visits.dueWithinDays).toBe(10);
+    expect(set.certificateFormats.leader).toBe('^LJ-\\d+$');
+    expect(set.trustProxy).toBe(true);
   });
 
   it('keeps the embedded JWT secret beside the database, and replaces a file cut short instead of trusting it', () => {

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { applicationSettings, type ApplicationSettings } from '../applications/application-settings';
+import { visitPolicy, type VisitPolicy } from '../casework/visit-policy';
+import type { CertifiedTier } from '../certifications/certification.rules';
+import { numberFormats } from '../certifications/number-formats';
+import { readInteger, readText } from './env-reader';
 
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -37,6 +42,14 @@ export interface AppConfig {
   apiProcesses: number;
   /** V8's heap growth after a full collection, in percent of the live heap (`heap-policy.ts`); 0 leaves V8's own. */
   heapGrowingPercent: number;
+  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (`TRUST_PROXY`). */
+  trustProxy: boolean;
+  /** The application procedure's deadlines, panels, documents and certificate codes (`application-settings.ts`). */
+  procedure: ApplicationSettings;
+  /** Follow-up visits due after a recognition (`visit-policy.ts`). */
+  visits: VisitPolicy;
+  /** Certificate number shapes per tier (`number-formats.ts`). */
+  certificateFormats: Record<CertifiedTier, string>;
 }
 
 export class ConfigError extends Error {
@@ -60,24 +73,6 @@ function parseDatabaseUrl(raw: string, problems: string[]): DatabaseConfig {
   return { kind: 'sqlite', path: ':memory:' };
 }
 
-function parseInteger(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  problems: string[],
-) {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    problems.push(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
-    return fallback;
-  }
-  return n;
-}
-
 /**
  * The embedded default generates its JWT secret once and keeps it beside the database file, so tokens survive a
  * restart without the operator configuring anything; an in-memory database gets a throwaway secret.
@@ -99,40 +94,6 @@ function embeddedJwtSecret(database: DatabaseConfig): string {
   return secret;
 }
 
-/** Where a number-format variable is a regular expression (`CERT_FORMAT_*`): it must compile. */
-function checkPattern(env: NodeJS.ProcessEnv, name: string, problems: string[]) {
-  const raw = env[name];
-  if (!raw) return;
-  try {
-    new RegExp(raw);
-  } catch (error) {
-    problems.push(`${name}: not a regular expression (${(error as Error).message})`);
-  }
-}
-
-/**
- * Variables the feature modules read where they are used (application procedure, certificate numbers, visits,
- * proxy): checked here too, so that a bad value stops the start with its own message instead of falling back to a
- * default in silence or answering 500 on the first request that needs it.
- */
-function checkFeatureVariables(env: NodeJS.ProcessEnv, problems: string[]) {
-  parseInteger(env, 'DEADLINE_ACCEPTANCE_DAYS', 5, 1, 365, problems);
-  parseInteger(env, 'DEADLINE_REVIEW_DAYS', 15, 1, 365, problems);
-  parseInteger(env, 'NOTICE_WORKING_DAYS', 10, 1, 60, problems);
-  const size = parseInteger(env, 'LEADER_PANEL_SIZE', 5, 3, 25, problems);
-  parseInteger(env, 'LEADER_PANEL_MIN_FINANCE', 1, 0, size, problems);
-  parseInteger(env, 'VISIT_MAX_EMPLOYEES', 300, 1, 10_000_000, problems);
-  parseInteger(env, 'VISIT_DUE_DAYS', 30, 1, 365, problems);
-  for (const name of ['CERT_FORMAT_TECH_SME', 'CERT_FORMAT_HIGH_TECH', 'CERT_FORMAT_LEADER'])
-    checkPattern(env, name, problems);
-  if (env.CERT_PROVINCE_CODE && !/^\d{2}$/.test(env.CERT_PROVINCE_CODE))
-    problems.push(`CERT_PROVINCE_CODE: expected two digits, got "${env.CERT_PROVINCE_CODE}"`);
-  if (env.CERT_DIVISION_CODE && !/^\d{6}$/.test(env.CERT_DIVISION_CODE))
-    problems.push(`CERT_DIVISION_CODE: expected six digits, got "${env.CERT_DIVISION_CODE}"`);
-  if (env.TRUST_PROXY && !['true', 'false'].includes(env.TRUST_PROXY))
-    problems.push(`TRUST_PROXY: expected true or false, got "${env.TRUST_PROXY}"`);
-}
-
 /** Reads and validates the environment once at start; every bad variable gets its own message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: ProcessRole = 'all'): AppConfig {
   const problems: string[] = [];
@@ -140,11 +101,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
   const redisUrl = env.REDIS_URL || null;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL: expected redis://…, got "${redisUrl}"`);
   const embedded = database.kind === 'sqlite';
-  const role = (env.PROCESS_ROLE || defaultRole) as ProcessRole;
+  // On SQLite one process runs the API and the jobs (README), so an exported REDIS_URL does not turn `npm start`
+  // into an API that nobody's worker serves.
+  const role = (env.PROCESS_ROLE || (embedded ? 'all' : defaultRole)) as ProcessRole;
   if (!['api', 'worker', 'all'].includes(role))
     problems.push(`PROCESS_ROLE: expected api, worker or all, got "${role}"`);
-  if (role !== 'all' && !redisUrl)
+  else if (role !== 'all' && !redisUrl)
     problems.push('PROCESS_ROLE: api and worker run as separate processes only with REDIS_URL');
+  else if (role !== 'all' && embedded)
+    problems.push('PROCESS_ROLE: api and worker run as separate processes only on PostgreSQL (one process on SQLite)');
   let jwtSecret = env.JWT_SECRET || '';
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET: must be at least 32 characters');
   if (!jwtSecret && !embedded) problems.push('JWT_SECRET: required when DATABASE_URL is not SQLite');
@@ -154,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
   const config: AppConfig = {
-    port: parseInteger(env, 'PORT', 3000, 0, 65535, problems),
+    port: readInteger(env, 'PORT', 3000, 0, 65535, problems),
     database,
     redisUrl,
     role,
@@ -164,20 +129,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaultRole: Pr
     logLevel,
     uploadDir: resolve(env.UPLOAD_DIR || './data/uploads'),
     loginThrottle: {
-      maxFailures: parseInteger(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, problems),
-      windowSeconds: parseInteger(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400, problems),
+      maxFailures: readInteger(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, problems),
+      windowSeconds: readInteger(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400, problems),
     },
-    outboxPollMs: parseInteger(env, 'OUTBOX_POLL_MS', 500, 10, 60000, problems),
+    outboxPollMs: readInteger(env, 'OUTBOX_POLL_MS', 500, 10, 60000, problems),
     queuePrefix: env.QUEUE_PREFIX || 'cultivation',
-    queueLockMs: parseInteger(env, 'QUEUE_LOCK_MS', 30000, 1000, 3600000, problems),
+    queueLockMs: readInteger(env, 'QUEUE_LOCK_MS', 30000, 1000, 3600000, problems),
     embedded,
-    heapGrowingPercent: parseInteger(env, 'HEAP_GROWING_PERCENT', 50, 0, 400, problems),
-    apiProcesses: parseInteger(env, 'API_PROCESSES', 1, 1, 64, problems),
-    workerConcurrency: parseInteger(env, 'WORKER_CONCURRENCY', 4, 1, 64, problems),
+    heapGrowingPercent: readInteger(env, 'HEAP_GROWING_PERCENT', 50, 0, 400, problems),
+    apiProcesses: readInteger(env, 'API_PROCESSES', 1, 1, 64, problems),
+    workerConcurrency: readInteger(env, 'WORKER_CONCURRENCY', 4, 1, 64, problems),
+    trustProxy: readText(env, 'TRUST_PROXY', 'false', /^(true|false)$/, 'true or false', problems) === 'true',
+    procedure: applicationSettings(env, problems),
+    visits: visitPolicy(env, problems),
+    certificateFormats: numberFormats(env, problems),
   };
-  checkFeatureVariables(env, problems);
   if (config.apiProcesses > 1 && role === 'all')
-    problems.push('API_PROCESSES: more than one API process needs REDIS_URL (the embedded default is one process)');
+    problems.push(
+      'API_PROCESSES: more than one API process needs PostgreSQL and REDIS_URL (the embedded default is one process)',
+    );
   if (problems.length) throw new ConfigError(problems);
   if (!jwtSecret) jwtSecret = embeddedJwtSecret(database);
   config.jwtSecret = jwtSecret;
