@@ -1,5 +1,6 @@
+import { Client } from 'pg';
 import { applicant, event, expectOk, reviewerPool, User } from './helpers/applications';
-import { bootTestApp, TestApp, userWithToken } from './helpers/test-app';
+import { backend, bootTestApp, TestApp, userWithToken } from './helpers/test-app';
 
 /** A multipart body with one file in the field `file`. */
 function multipart(filename: string, content: Buffer, contentType = 'application/octet-stream') {
@@ -72,6 +73,45 @@ describe('application documents and a reviewer pool that is too small', () => {
     const other = await applicant(t, cw);
     expect((await t.http.get(`/api/applications/${app.id}/attachments`, other.user.token)).statusCode).toBe(404);
   });
+
+  // SQLite runs one writer at a time, so the race exists only on PostgreSQL.
+  (backend() === 'postgres' ? it : it.skip)(
+    'an upload racing a SUBMIT waits for it and, the SUBMIT committed, is refused (no document added after submission)',
+    async () => {
+      const { enterprise, user } = await applicant(t, cw);
+      const app = await expectOk(
+        await t.http.post('/api/applications', { enterpriseId: enterprise.id, targetTier: 'high_tech' }, user.token),
+      );
+      const submit = new Client({ connectionString: process.env.DATABASE_URL });
+      await submit.connect();
+      try {
+        // What a SUBMIT's version-checked write does to the row, not yet committed.
+        await submit.query('BEGIN');
+        await submit.query(`UPDATE applications SET state = 'submitted', version = version + 1 WHERE id = $1`, [
+          app.id,
+        ]);
+        const racing = upload(app.id, user.token, 'late.pdf', PDF);
+        // The upload's FOR SHARE read waits for the row (without it, it reads the draft and adds the document).
+        const waiting = async () =>
+          Number(
+            (
+              await submit.query(
+                `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+              )
+            ).rows[0].n,
+          );
+        for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        expect(await waiting()).toBe(1);
+        await submit.query('COMMIT');
+        const answer = await racing;
+        expect(answer.statusCode).toBe(409);
+        expect(answer.json().code).toBe('APPLICATION_LOCKED');
+      } finally {
+        await submit.end();
+      }
+      expect((await t.http.get(`/api/applications/${app.id}/attachments`, cw.token)).json().total).toBe(0);
+    },
+  );
 
   it('fails the panel draw clearly when the pool cannot satisfy the rules, and succeeds once it can', async () => {
     const { enterprise, user } = await applicant(t, cw);
