@@ -477,6 +477,27 @@ describe('certification applications and their review', () => {
     expect(JSON.stringify(decidedNote)).not.toContain(manager.id);
   });
 
+  it('approves a panel score above 70 and refuses one of 70 (综合得分70分以上，不含70分)', async () => {
+    // Growth is computed (12): no finance expert scores it. Members score 24 + 20 + 14 = 58 each: the panel 70.
+    const even = await underReview();
+    const seventy = await scoreAll(even.app.id, () => ({ ip: 24, conversion: 20, rdManagement: 14 }));
+    expect(seventy.result.total).toBe(70);
+    const refused = await event(t, even.app.id, { type: 'DECIDE', approve: true, reason: '同意' }, manager.token);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'BELOW_PASS_MARK', score: 70 });
+    // One member gives 22 for conversion: the mean is 70.4, more than 70, though below the whole-point mark of 71.
+    const above = await underReview();
+    const first = above.app.panel[0].reviewerId;
+    const mean = await scoreAll(above.app.id, (id) => ({
+      ip: 24,
+      conversion: id === first ? 22 : 20,
+      rdManagement: 14,
+    }));
+    expect(mean.result.total).toBe(70.4);
+    const approved = await event(t, above.app.id, { type: 'DECIDE', approve: true, reason: '同意' }, manager.token);
+    expect((await expectOk(approved)).state).toBe('public_notice');
+  });
+
   it('handles objections during the notice: dismissed returns to notice, upheld rejects', async () => {
     const { app, user } = await underReview();
     await scoreAll(app.id, () => ({ ip: 26, conversion: 25, rdManagement: 17 }));

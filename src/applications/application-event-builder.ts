@@ -15,7 +15,7 @@ import {
 import type { ApplicationContext, ApplicationEvent, PinnedPolicy } from './application.machine';
 import { ApplicationSettings, RUBRIC } from './application-settings';
 import { ApplicationEventDto, EVENT_FIELDS } from './application.dto';
-import { drawPanel, drawReplacement, PanelPoolTooSmall, Reviewer } from './panel.rules';
+import { drawPanel, drawReplacement, PanelPoolTooSmall, passesPanelScore, Reviewer } from './panel.rules';
 
 const random = () => randomInt(0, 2 ** 30) / 2 ** 30;
 
@@ -266,10 +266,10 @@ export class ApplicationEventBuilder {
             flagged: context.result.flagged,
           },
         );
-      if (context.targetTier !== 'tech_sme' && (context.result?.total ?? 0) < this.settings.passMark)
+      if (context.targetTier !== 'tech_sme' && !passesPanelScore(context.result?.total ?? 0, this.settings.passMark))
         throw conflict(
           'BELOW_PASS_MARK',
-          `The panel score ${context.result?.total} is below ${this.settings.passMark}`,
+          `The panel score ${context.result?.total} is not above ${this.settings.passMark - 1}`,
           {
             score: context.result?.total ?? null,
           },

@@ -5,6 +5,7 @@ import {
   panelMeetsRules,
   PanelPoolTooSmall,
   panelResult,
+  passesPanelScore,
   Reviewer,
 } from './panel.rules';
 
@@ -78,5 +79,12 @@ describe('panel rules', () => {
     expect(result.totals.d).toBe(27);
     expect(result.flagged).toEqual(['d']);
     expect(panelResult({ a: { ip: 1, conversion: 1, rdManagement: 1, growth: null, comment: '' } }, 8).growth).toBe(8);
+  });
+
+  it('passes a panel score of more than 70: a mean of 70.01 passes, 70 does not, whatever the whole-point mark 71', () => {
+    expect(passesPanelScore(70, 71)).toBe(false);
+    expect(passesPanelScore(70.01, 71)).toBe(true);
+    expect(passesPanelScore(71, 71)).toBe(true);
+    expect(passesPanelScore(69.99, 71)).toBe(false);
   });
 });

@@ -101,6 +101,15 @@ export interface ExpertScore {
   comment: string;
 }
 
+/**
+ * 综合得分70分以上（不含70分）: a panel's score passes when it is more than 70. Members score whole points, so 71 is the
+ * lowest whole total that passes (the rubric's published `passMark`); the panel's score is a mean, and 70.4 is more
+ * than 70.
+ */
+export function passesPanelScore(total: number, passMark: number): boolean {
+  return total > passMark - 1;
+}
+
 /** HTE guideline: reviewers whose total is more than 15 points from the panel mean are flagged for calibration. */
 export const CALIBRATION_SPREAD = 15;
 

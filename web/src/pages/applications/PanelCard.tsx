@@ -55,7 +55,8 @@ export function PanelCard({ app }: { app: ApplicationDetail }) {
           <Descriptions.Item label={t('field.innovationRdManagement')}>{result.rdManagement}</Descriptions.Item>
           <Descriptions.Item label={t('field.growth')}>{result.growth}</Descriptions.Item>
           <Descriptions.Item label={t('panel.panelScore')}>
-            <Typography.Text strong type={result.total >= (app.pinned?.rubric.passMark ?? 71) ? 'success' : 'danger'}>
+            {/* More than 70 passes (71 is the whole-point mark; the panel's score is a mean). */}
+            <Typography.Text strong type={result.total > (app.pinned?.rubric.passMark ?? 71) - 1 ? 'success' : 'danger'}>
               {result.total}
             </Typography.Text>
           </Descriptions.Item>
